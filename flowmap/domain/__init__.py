@@ -1,0 +1,1 @@
+"""Pure Python, no I/O: the map's vocabulary (models, countries, categories, mechanisms)."""

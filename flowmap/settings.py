@@ -1,0 +1,47 @@
+"""Runtime settings: every knob is a ``FLOWMAP_*`` variable (or a line in ``.env``).
+
+Secrets (the Neo4j password) only ever come from the environment; they are ``SecretStr`` so
+they never print in reprs, logs or error messages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class StoreKind(StrEnum):
+    EMBEDDED = "embedded"
+    NEO4J = "neo4j"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FLOWMAP_", env_file=".env", extra="ignore")
+
+    store: StoreKind = StoreKind.EMBEDDED
+    data_dir: Path = Field(default=Path(".flowmap"), description="Holds the embedded database file.")
+    seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Seed map YAML files.")
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @property
+    def embedded_path(self) -> Path:
+        """The LadybugDB database file; the engine version is in the name so upgrades never misread it."""
+        return self.data_dir / "flowmap.lbug"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,105 @@
+"""LadybugDB, embedded in this process: the default store, no server needed.
+
+LadybugDB allows one read-write process per database file and one write transaction at a time,
+so this executor serialises all work on one connection, off the event loop. In embedded mode the
+server process owns the file; other processes get a clear ``StoreLocked`` or open read-only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from flowmap.errors import StoreIncompatible, StoreLocked, StoreUnavailable
+from flowmap.store.executor import Progress
+from flowmap.store.queries import Query
+from flowmap.store.schema import Dialect
+
+ENGINE_VERSION = ladybug.__version__
+
+
+def _open_error(path: Path, exc: Exception) -> Exception:
+    text = str(exc)
+    if "Could not set lock" in text:
+        pid = re.search(r"PID (\d+)", text)
+        holder = f"process {pid.group(1)}" if pid else "another process"
+        return StoreLocked(
+            f"The embedded store {path} is in use by {holder}. In embedded mode one process owns the "
+            "database file, usually `flowmap serve`: stop it first, or make the change through its API."
+        )
+    if "version" in text.lower() or "magic" in text.lower():
+        return StoreIncompatible(
+            f"The embedded store {path} was written by another LadybugDB version (this is {ENGINE_VERSION}). "
+            "Re-create it with `flowmap seed --reset`, or export it with the version that wrote it."
+        )
+    return StoreUnavailable(f"Cannot open the embedded store {path}: {text}")
+
+
+class EmbeddedExecutor:
+    kind = "embedded"
+    dialect: Dialect = "ladybug"
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.location = str(path)
+        self.read_only = read_only
+        if read_only and not path.exists():
+            raise StoreUnavailable(f"There is no embedded store at {path} yet: run `flowmap seed` first.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ladybug.Database(str(path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            raise _open_error(path, exc) from exc
+        self._lock = threading.Lock()
+
+    def _rows(self, query: Query) -> list[dict[str, Any]]:
+        result = self._conn.execute(query.cypher, dict(query.params))
+        assert not isinstance(result, list), "one statement per query"
+        columns = result.get_column_names()
+        rows = []
+        while result.has_next():
+            rows.append(dict(zip(columns, result.get_next(), strict=True)))
+        return rows
+
+    def _read(self, query: Query) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._rows(query)
+
+    def _write(self, queries: Sequence[Query], progress: Progress | None) -> None:
+        with self._lock:
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                for done, query in enumerate(queries, start=1):
+                    self._conn.execute(query.cypher, dict(query.params))
+                    if progress:
+                        progress(done, len(queries))
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _schema(self, statements: Sequence[str]) -> None:
+        with self._lock:
+            for statement in statements:
+                self._conn.execute(statement)
+
+    async def read(self, query: Query) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self._read, query)
+
+    async def write(self, queries: Sequence[Query], progress: Progress | None = None) -> None:
+        await asyncio.to_thread(self._write, queries, progress)
+
+    async def run_schema(self, statements: Sequence[str]) -> None:
+        if not self.read_only:
+            await asyncio.to_thread(self._schema, statements)
+
+    async def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+            self._db.close()
