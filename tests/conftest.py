@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import SecretStr
 
 from flowmap.domain.models import FlowMap
 from flowmap.ingest.seeds import load_seed_map
@@ -61,13 +62,13 @@ class _Neo4jTarget:
             return
         from testcontainers.neo4j import Neo4jContainer
 
-        self._container = Neo4jContainer(neo4j_image(), password="flowmap-test-password")  # noqa: S106
+        self._container = Neo4jContainer(neo4j_image(), password="flowmap-test-password")
         self._container.start()
         self.settings = Settings(
             store=StoreKind.NEO4J,
             neo4j_uri=self._container.get_connection_url(),
             neo4j_user="neo4j",
-            neo4j_password="flowmap-test-password",  # type: ignore[arg-type]
+            neo4j_password=SecretStr("flowmap-test-password"),
         )
 
     def stop(self) -> None:
@@ -117,7 +118,7 @@ def mini_seeds_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def embedded_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def embedded_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Points FLOWMAP_* at a fresh embedded store for CLI tests; returns the data directory."""
     from flowmap.settings import get_settings
 

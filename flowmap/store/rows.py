@@ -79,8 +79,7 @@ def organization_row(org: Organization) -> Row:
 
 
 def organization_from_row(row: Row) -> Organization:
-    data = {k: row[k] for k in ("id", "name", "legal_name", "aliases", "country", "address", "website",
-                                 "unnamed", "recipient_class", "description", "fictional", "parent")}  # fmt: skip
+    data = {k: v for k, v in row.items() if k not in _ORG_JSON}
     for name, adapter in _ORG_JSON.items():
         data[name] = adapter.validate_json(row[name] or "[]")
     return Organization.model_validate(data)
@@ -144,8 +143,7 @@ def document_row(doc: Document) -> Row:
 
 
 def document_from_row(row: Row, citations: list[Citation]) -> Document:
-    return Document.model_validate({**{k: row[k] for k in row if k != "publisher"},
-                                    "publisher": row["publisher"], "citations": citations})  # fmt: skip
+    return Document.model_validate({**row, "citations": citations})
 
 
 def citation_rows(doc: Document) -> list[Row]:

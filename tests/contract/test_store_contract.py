@@ -112,15 +112,32 @@ async def test_dates_and_empty_values_round_trip(store: GraphStore) -> None:
     a, b = _org("a", "A"), _org("b", "B")
     engs = [
         Engagement.model_validate(
-            {"id": "a>b", "exporter": "a", "importer": "b", "role": "C2P", "service": "s", "purpose": "p",
-             "categories": ["user.name"], "evidence": [{"document": "d", "quote": "q"}]}
-        ),  # fmt: skip
+            {
+                "id": "a>b",
+                "exporter": "a",
+                "importer": "b",
+                "role": "C2P",
+                "service": "s",
+                "purpose": "p",
+                "categories": ["user.name"],
+                "evidence": [{"document": "d", "quote": "q"}],
+            }
+        ),
         Engagement.model_validate(
-            {"id": "b>a", "exporter": "b", "importer": "a", "role": "P2P", "service": "s", "purpose": "p",
-             "categories": ["user.name", "user.contact.email"], "countries": ["US", "NO"],
-             "valid_from": "2020-07-16", "valid_to": "2022-12-27",
-             "evidence": [{"document": "d", "quote": "q"}]}
-        ),  # fmt: skip
+            {
+                "id": "b>a",
+                "exporter": "b",
+                "importer": "a",
+                "role": "P2P",
+                "service": "s",
+                "purpose": "p",
+                "categories": ["user.name", "user.contact.email"],
+                "countries": ["US", "NO"],
+                "valid_from": "2020-07-16",
+                "valid_to": "2022-12-27",
+                "evidence": [{"document": "d", "quote": "q"}],
+            }
+        ),
     ]
     await store.write_map(FlowMap(organizations=[a, b], engagements=engs))
     back = {e.key: e for e in (await store.read_map()).engagements}

@@ -1,0 +1,108 @@
+"""The CLI as users run it: exit codes, messages, idempotent seeding, all-or-nothing writes, one owner."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flowmap.cli import app
+
+runner = CliRunner()
+
+
+def _stats(env: dict[str, str] | None = None) -> dict[str, object]:
+    result = runner.invoke(app, ["stats", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("seed", "stats", "serve", "validate"):
+        assert command in result.stdout
+
+
+def test_seed_twice_gives_identical_stats(embedded_env: Path) -> None:
+    first = runner.invoke(app, ["seed"])
+    assert first.exit_code == 0, first.output
+    assert "statements" in first.stderr and "Organization" in first.stdout
+    stats_1 = _stats()
+    assert runner.invoke(app, ["seed"]).exit_code == 0
+    assert _stats() == stats_1
+    assert stats_1["nodes"]["Organization"] == 4  # type: ignore[index]
+
+
+def test_bad_country_fails_and_keeps_the_previous_map(embedded_env: Path, mini_seeds_copy: Path) -> None:
+    assert runner.invoke(app, ["seed"]).exit_code == 0
+    before = _stats()
+    text = (mini_seeds_copy / "map.yaml").read_text()
+    (mini_seeds_copy / "map.yaml").write_text(text.replace("country: NL", "country: XX"))
+    (mini_seeds_copy / "extra.yaml").write_text(
+        "organizations:\n  - id: newcomer\n    name: New\n    evidence: [{document: doc.acme.policy, quote: q}]\n"
+    )
+    result = runner.invoke(app, ["seed", "--reset", "--seeds-dir", str(mini_seeds_copy)])
+    assert result.exit_code == 2
+    assert "seeds/map.yaml" in result.stderr and "organizations[0].country" in result.stderr
+    assert "'XX'" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.output
+    assert _stats() == before
+
+
+def test_validate_does_not_need_a_store(tmp_path: Path, mini_seeds_copy: Path) -> None:
+    result = runner.invoke(app, ["validate", "--seeds-dir", str(mini_seeds_copy)])
+    assert result.exit_code == 0 and "4 organisations" in result.stdout
+
+
+def test_second_writer_gets_a_clear_error(embedded_env: Path) -> None:
+    assert runner.invoke(app, ["seed"]).exit_code == 0
+    holder = textwrap.dedent(
+        """
+        import sys, time
+        from pathlib import Path
+        from flowmap.store.embedded import EmbeddedExecutor
+        ex = EmbeddedExecutor(Path(sys.argv[1]))
+        print("ready", flush=True)
+        time.sleep(60)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", holder, str(embedded_env / "flowmap.lbug")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        result = runner.invoke(app, ["seed"])
+        assert result.exit_code == 3
+        assert f"in use by process {proc.pid}" in result.stderr
+        assert "flowmap serve" in result.stderr and "Traceback" not in result.output
+        # reads still work, from the owner's last checkpoint
+        stats = runner.invoke(app, ["stats", "--json"])
+        assert stats.exit_code == 0 and json.loads(stats.stdout)["nodes"]["Organization"] == 4
+        assert "another process owns" in stats.stderr
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_stats_on_a_new_store_shows_zero_counts(embedded_env: Path) -> None:
+    stats = _stats()
+    assert stats["store"] == "embedded" and stats["nodes"]["Organization"] == 0  # type: ignore[index]
+
+
+def test_neo4j_without_uri_is_a_clear_error(embedded_env: Path) -> None:
+    result = runner.invoke(app, ["stats"], env={"FLOWMAP_STORE": "neo4j", "FLOWMAP_NEO4J_URI": ""})
+    assert result.exit_code == 4 and "FLOWMAP_NEO4J_URI" in result.stderr
+
+
+def test_the_installed_entry_point_runs() -> None:
+    exe = Path(sys.executable).parent / "flowmap"
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, env=os.environ, check=False)
+    assert result.returncode == 0 and "seed" in result.stdout
