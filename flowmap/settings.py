@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     @property
     def embedded_path(self) -> Path:
-        """The LadybugDB database file; the engine version is in the name so upgrades never misread it."""
+        """The LadybugDB database file. Its format is tied to the pinned engine version (see pyproject)."""
         return self.data_dir / "flowmap.lbug"
 
 
