@@ -6,14 +6,23 @@ import asyncio
 import json
 import sys
 from collections.abc import Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from flowmap import NOT_LEGAL_ADVICE
+from flowmap.domain.assess import assess
+from flowmap.domain.countries import check_country_code
+from flowmap.domain.law import KnowledgeBase
+from flowmap.domain.mechanisms import MechanismCode
+from flowmap.domain.models import FlowMap
+from flowmap.domain.scenario import Revocation, Withdrawal, run_scenario
 from flowmap.errors import FlowmapError
 from flowmap.ingest.seeds import load_seed_map
+from flowmap.law import load_knowledge_base
+from flowmap.reporting import Format, render_assessment, render_scenario
 from flowmap.settings import PROJECT_ROOT, Settings, get_settings
 from flowmap.store import Counts, open_store
 from flowmap.store.executor import Progress
@@ -145,6 +154,83 @@ def serve(
     else:
         _run(_preflight(settings))  # a locked or unreachable store fails here, clearly, not in uvicorn's startup
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+def _day(value: str | None, option: str) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _err(f"error: {option} {value!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+async def _read_map(settings: Settings) -> FlowMap:
+    store = await open_store(settings, fallback_read_only=True)
+    try:
+        return await store.read_map()
+    finally:
+        await store.close()
+
+
+def _map_and_law(client: str | None) -> tuple[FlowMap, KnowledgeBase, list[str] | None]:
+    flow_map = _run(_read_map(get_settings()))
+    try:
+        kb = load_knowledge_base()
+    except FlowmapError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    if client is not None and client not in {o.id for o in flow_map.organizations}:
+        _err(f"error: --client {client!r} is not an organisation in the map")
+        raise typer.Exit(2)
+    return flow_map, kb, [client] if client else None
+
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Judge on this date (YYYY-MM-DD) [default: today].")]
+Client = Annotated[str | None, typer.Option("--client", help="Only this client's chains (organisation id).")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+@app.command()
+def report(as_of: AsOf = None, client: Client = None, fmt: FormatOpt = Format.TABLE) -> None:
+    """Every transfer of the map on a date, its basis, status and findings. Not legal advice."""
+    day = _day(as_of, "--as-of")
+    flow_map, kb, clients = _map_and_law(client)
+    typer.echo(render_assessment(assess(flow_map, day, kb, clients=clients), fmt))
+
+
+@app.command()
+def scenario(
+    revoke: Annotated[list[MechanismCode], typer.Option("--revoke", help="Mechanism to revoke (repeatable).")] = [],  # noqa: B006
+    withdraw: Annotated[list[str], typer.Option("--withdraw", help="Country losing adequacy (repeatable).")] = [],  # noqa: B006
+    from_: Annotated[str | None, typer.Option("--from", help="Effective date [default: the as-of date].")] = None,
+    as_of: AsOf = None,
+    client: Client = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """What-if: revoke mechanisms or withdraw adequacy, and see which flows break or survive on fallbacks."""
+    if not revoke and not withdraw:
+        _err("error: give at least one --revoke CODE or --withdraw COUNTRY")
+        raise typer.Exit(2)
+    day = _day(as_of, "--as-of")
+    effective = _day(from_, "--from") if from_ else day
+    for country in withdraw:
+        try:
+            check_country_code(country)
+        except ValueError as exc:
+            _err(f"error: --withdraw: {exc}")
+            raise typer.Exit(2) from None
+    flow_map, kb, clients = _map_and_law(client)
+    result = run_scenario(
+        flow_map,
+        day,
+        kb,
+        revoke=[Revocation(code, effective) for code in revoke],
+        withdraw=[Withdrawal(country, effective) for country in withdraw],
+        clients=clients,
+    )
+    typer.echo(render_scenario(result, fmt))
 
 
 @app.command("export-schema")

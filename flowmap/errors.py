@@ -32,10 +32,10 @@ class ValidationFailed(FlowmapError):
     code = "VALIDATION_FAILED"
     exit_code = 2
 
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[Issue], outcome: str = "nothing was written") -> None:
         self.issues = issues
         lines = "\n".join(f"  - {i}" for i in issues)
-        super().__init__(f"{len(issues)} validation error(s); nothing was written:\n{lines}")
+        super().__init__(f"{len(issues)} validation error(s); {outcome}:\n{lines}")
 
 
 class StoreLocked(FlowmapError):

@@ -6,11 +6,12 @@ path and the bad value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from flowmap.domain.models import Engagement, Evidence, FlowMap, SeedFile
 from flowmap.errors import Issue, ValidationFailed
@@ -24,9 +25,9 @@ def _shown(value: Any) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
-def pydantic_issues(doc: LocatedDocument, error: ValidationError) -> list[Issue]:
+def pydantic_issues(doc: LocatedDocument, errors: Sequence[ErrorDetails]) -> list[Issue]:
     issues = []
-    for err in error.errors():
+    for err in errors:
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
         if err["type"] not in ("value_error", "missing") and not isinstance(value, dict | list):
@@ -83,7 +84,7 @@ def _parse(files: list[Path], root: Path) -> tuple[list[tuple[LocatedDocument, S
         try:
             parsed.append((doc, SeedFile.model_validate(doc.data)))
         except ValidationError as exc:
-            issues.extend(pydantic_issues(doc, exc))
+            issues.extend(pydantic_issues(doc, exc.errors()))
     return parsed, issues
 
 
