@@ -79,7 +79,7 @@ async def _seed(settings: Settings, seeds_dir: Path, reset: bool) -> Counts:
         f"  ok: {len(flow_map.organizations)} organisations, {len(flow_map.engagements)} engagements, "
         f"{len(flow_map.documents)} documents, {len(flow_map.legal_references)} legal references"
     )
-    store = await open_store(settings)
+    store = await open_store(settings, rebuild_incompatible=reset)
     try:
         _err(f"writing to the {store.kind} store ({store.executor.location}) in one transaction ...")
         await store.write_map(flow_map, reset=reset, progress=_progress("statements"))
@@ -197,7 +197,8 @@ def report(as_of: AsOf = None, client: Client = None, fmt: FormatOpt = Format.TA
     """Every transfer of the map on a date, its basis, status and findings. Not legal advice."""
     day = _day(as_of, "--as-of")
     flow_map, kb, clients = _map_and_law(client)
-    typer.echo(render_assessment(assess(flow_map, day, kb, clients=clients), fmt))
+    result = assess(flow_map, day, kb, clients=clients, max_depth=get_settings().max_depth)
+    typer.echo(render_assessment(result, fmt))
 
 
 @app.command()
@@ -229,6 +230,7 @@ def scenario(
         revoke=[Revocation(code, effective) for code in revoke],
         withdraw=[Withdrawal(country, effective) for country in withdraw],
         clients=clients,
+        max_depth=get_settings().max_depth,
     )
     typer.echo(render_scenario(result, fmt))
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
 
+    max_depth: int = Field(default=8, ge=1, le=64, description="Longest processor chain followed.")
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

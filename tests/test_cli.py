@@ -106,3 +106,26 @@ def test_the_installed_entry_point_runs() -> None:
     exe = Path(sys.executable).parent / "flowmap"
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, env=os.environ, check=False)
     assert result.returncode == 0 and "seed" in result.stdout
+
+
+def test_an_incompatible_store_is_refused_and_reset_rebuilds_it(embedded_env: Path) -> None:
+    import asyncio
+
+    from flowmap.settings import get_settings
+    from flowmap.store import open_store
+    from flowmap.store.queries import Query
+
+    assert runner.invoke(app, ["seed"]).exit_code == 0
+
+    async def pretend_old_version() -> None:
+        store = await open_store(get_settings())
+        await store.executor.write([Query("MATCH (m:FlowmapMeta) SET m.value = '0'")])
+        await store.close()
+
+    asyncio.run(pretend_old_version())
+    refused = runner.invoke(app, ["stats"])
+    assert refused.exit_code == 5 and "schema version 0" in refused.stderr and "flowmap seed --reset" in refused.stderr
+    assert runner.invoke(app, ["seed"]).exit_code == 5  # a plain seed never discards data
+    rebuilt = runner.invoke(app, ["seed", "--reset"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert _stats()["nodes"]["Organization"] == 4  # type: ignore[index]

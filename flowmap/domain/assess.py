@@ -11,7 +11,7 @@ from flowmap.domain.basis import BasisJudge
 from flowmap.domain.chains import DEFAULT_MAX_DEPTH, ChainIndex, Reach
 from flowmap.domain.document_rules import document_findings
 from flowmap.domain.law import KnowledgeBase, RegimeCode
-from flowmap.domain.models import FlowMap, LocationScope, Organization
+from flowmap.domain.models import Engagement, FlowMap, LocationScope, Organization
 from flowmap.domain.results import Assessment, Finding, Hop, Transfer, status_of
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
@@ -28,16 +28,22 @@ def regime_of(org: Organization, kb: KnowledgeBase, day: date) -> RegimeCode | N
     return None
 
 
-def _destinations(reach: Reach, kb: KnowledgeBase, regime: RegimeCode, day: date) -> list[str | None]:
+def _destinations(reach: Reach, area: frozenset[str]) -> list[str | None]:
     """Countries outside the regime's area that the last hop reaches; None for an unknown one."""
     last = reach.last
     if last.location_scope in _INSIDE:
         return []
-    area = {m.country for m in kb.regime(regime).area if m.holds_on(day)}
     outside: list[str | None] = [c for c in last.countries if c not in area]
     if last.location_scope in (LocationScope.UNKNOWN, LocationScope.THIRD_COUNTRY_POSSIBLE):
         outside.append(None)
     return outside
+
+
+def _hop(cache: dict[str, Hop], e: Engagement) -> Hop:
+    hop = cache.get(e.key)
+    if hop is None:
+        hop = cache[e.key] = Hop(e.key, e.exporter, e.importer, e.role, tuple(m.code for m in e.mechanisms))
+    return hop
 
 
 def assess(
@@ -51,18 +57,23 @@ def assess(
     orgs = {o.id: o for o in flow_map.organizations}
     index = ChainIndex(flow_map.engagements, day)
     judge = BasisJudge(kb, day)
+    areas = {r.code: frozenset(m.country for m in r.area if m.holds_on(day)) for r in kb.regimes}
+    hops: dict[str, Hop] = {}
     transfers: list[Transfer] = []
     for client_id in clients if clients is not None else index.clients():
         client = orgs.get(client_id)
-        regime = regime_of(client, kb, day) if client else None
-        if regime is None:
-            continue  # no regime applies to this client's data (or its country is unknown)
+        established = regime_of(client, kb, day) if client else None
         for reach in index.walk(client_id, max_depth):
+            declared = reach.hops[0].regime
+            regime = established or (RegimeCode(declared) if declared else None)
+            if regime is None:
+                continue  # no regime applies to this client's data (or its country is unknown)
+            destinations = _destinations(reach, areas[regime])
+            if not destinations:
+                continue
             last = reach.last
-            path = tuple(
-                Hop(h.key, h.exporter, h.importer, h.role, tuple(m.code for m in h.mechanisms)) for h in reach.hops
-            )
-            for destination in _destinations(reach, kb, regime, day):
+            path = tuple(_hop(hops, h) for h in reach.hops)
+            for destination in destinations:
                 verdict = judge.judge(regime, destination, last, orgs[last.importer], reach.categories, len(reach.hops))
                 transfers.append(
                     Transfer(

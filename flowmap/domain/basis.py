@@ -8,6 +8,7 @@ so invalidity is collected first and given its severity at the end.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -85,9 +86,13 @@ class BasisJudge:
     def __init__(self, kb: KnowledgeBase, day: date) -> None:
         self.kb = kb
         self.day = day
+        self._in_force: dict[tuple[RegimeCode, str], list[Adequacy]] = defaultdict(list)
+        for a in kb.adequacy:
+            if a.holds_on(day):
+                self._in_force[(a.regime, a.country)].append(a)
 
     def _adequacy(self, regime: RegimeCode, country: str) -> list[Adequacy]:
-        return [a for a in self.kb.adequacy if a.regime is regime and a.country == country and a.holds_on(self.day)]
+        return self._in_force.get((regime, country), [])
 
     def judge(
         self,

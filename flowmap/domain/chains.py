@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flowmap.domain.models import Engagement, Role
 
@@ -25,8 +26,11 @@ def is_active(engagement: Engagement, day: date) -> bool:
     )
 
 
-def _covers(broad: str, narrow: str) -> bool:
-    return narrow == broad or narrow.startswith(broad + ".")
+@lru_cache(maxsize=4096)
+def _lineage(key: str) -> frozenset[str]:
+    """The key and all its ancestors: ``user.contact.email`` -> {user, user.contact, user.contact.email}."""
+    parts = key.split(".")
+    return frozenset(".".join(parts[: i + 1]) for i in range(len(parts)))
 
 
 def narrow(carried: Iterable[str], onward: Iterable[str]) -> frozenset[str]:
@@ -35,8 +39,10 @@ def narrow(carried: Iterable[str], onward: Iterable[str]) -> frozenset[str]:
     ``user.contact`` then ``user.contact.email`` gives ``user.contact.email``; disjoint keys give nothing.
     """
     a, b = frozenset(carried), frozenset(onward)
-    return frozenset(x for x in b if any(_covers(y, x) for y in a)) | frozenset(
-        y for y in a if any(_covers(x, y) for x in b)
+    if a == b:
+        return a
+    return frozenset(x for x in b if not a.isdisjoint(_lineage(x))) | frozenset(
+        y for y in a if not b.isdisjoint(_lineage(y))
     )
 
 

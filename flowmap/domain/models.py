@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -236,6 +236,8 @@ class Engagement(Model):
     categories: Annotated[list[CategoryKey], Field(min_length=1)]
     countries: list[CountryCode] = []
     location_scope: LocationScope = LocationScope.UNKNOWN
+    # The regime the data is subject to, when the client's establishment does not say (e.g. GDPR Art. 3(2)).
+    regime: Literal["EU_GDPR", "UK_GDPR", "CH_FADP"] | None = None
     mechanisms: list[DeclaredMechanism] = []  # primary first, then fallbacks in order
     valid_from: date | None = None
     valid_to: date | None = None

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from flowmap.domain.assess import assess
+from flowmap.domain.chains import DEFAULT_MAX_DEPTH
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.domain.models import FlowMap
@@ -107,9 +108,10 @@ def run_scenario(
     revoke: Sequence[Revocation] = (),
     withdraw: Sequence[Withdrawal] = (),
     clients: list[str] | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> ScenarioResult:
-    baseline = assess(flow_map, day, kb, clients=clients)
-    scenario = assess(flow_map, day, modified(kb, list(revoke), list(withdraw)), clients=clients)
+    baseline = assess(flow_map, day, kb, clients=clients, max_depth=max_depth)
+    scenario = assess(flow_map, day, modified(kb, list(revoke), list(withdraw)), clients=clients, max_depth=max_depth)
     after = {t.key: t for t in scenario.transfers}
     rows = []
     for before in baseline.transfers:

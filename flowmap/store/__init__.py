@@ -27,11 +27,18 @@ def open_executor(settings: Settings, *, read_only: bool = False) -> Executor:
     return EmbeddedExecutor(settings.embedded_path, read_only=read_only)
 
 
-async def open_store(settings: Settings, *, read_only: bool = False, fallback_read_only: bool = False) -> GraphStore:
+async def open_store(
+    settings: Settings,
+    *,
+    read_only: bool = False,
+    fallback_read_only: bool = False,
+    rebuild_incompatible: bool = False,
+) -> GraphStore:
     """Open the configured store with its schema ready.
 
     ``fallback_read_only``: if another process owns the embedded file, open a read-only snapshot
-    instead of failing (fine for `flowmap stats`, never for writes).
+    instead of failing (fine for `flowmap stats`, never for writes). ``rebuild_incompatible``: a store
+    of another schema version is emptied and rebuilt (only `flowmap seed --reset` asks for that).
     """
     try:
         executor = open_executor(settings, read_only=read_only)
@@ -41,7 +48,7 @@ async def open_store(settings: Settings, *, read_only: bool = False, fallback_re
         executor = open_executor(settings, read_only=True)
     store = GraphStore(executor)
     try:
-        await store.ensure_schema()
+        await store.ensure_schema(rebuild_incompatible=rebuild_incompatible)
     except BaseException:
         await store.close()
         raise

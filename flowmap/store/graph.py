@@ -28,6 +28,7 @@ from flowmap.store.schema import (
     REL_TABLES,
     SCHEMA_VERSION,
     ddl,
+    drop_ddl,
 )
 
 
@@ -53,16 +54,21 @@ class GraphStore:
     def kind(self) -> str:
         return self.executor.kind
 
-    async def ensure_schema(self) -> None:
-        """Create tables/constraints if missing and refuse a store written by another schema version."""
+    async def ensure_schema(self, *, rebuild_incompatible: bool = False) -> None:
+        """Create tables/constraints if missing; refuse a store of another schema version unless told to rebuild it."""
         await self.executor.run_schema(ddl(self.dialect))
         meta = {r["key"]: r["value"] for r in await self.executor.read(q.read_meta(self.dialect))}
         found = meta.get("schema_version")
         if found is not None and found != SCHEMA_VERSION:
-            raise StoreIncompatible(
-                f"The store at {self.executor.location} has schema version {found}; this flowmap expects "
-                f"{SCHEMA_VERSION}. Export it with the flowmap that wrote it, or re-seed with `--reset`."
-            )
+            if not rebuild_incompatible or self.executor.read_only:
+                raise StoreIncompatible(
+                    f"The store at {self.executor.location} has schema version {found}; this flowmap expects "
+                    f"{SCHEMA_VERSION}. Rebuild it from the seed files with `flowmap seed --reset` "
+                    "(this discards what it holds)."
+                )
+            await self.executor.write([q.delete_all(t, self.dialect) for t in NODE_TABLES])
+            await self.executor.run_schema([*drop_ddl(self.dialect), *ddl(self.dialect)])
+            found = None
         if found is None and not self.executor.read_only:
             await self.executor.write(
                 q.upsert_nodes(META, [{"key": "schema_version", "value": SCHEMA_VERSION}], self.dialect)

@@ -14,7 +14,7 @@ from typing import Literal
 Dialect = Literal["ladybug", "neo4j"]
 
 # Bump when a table or property changes meaning; stores written by another version are refused.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 Prop = tuple[str, str]  # (name, LadybugDB type)
 
@@ -81,7 +81,7 @@ ENGAGES = RelTable(
     ORGANIZATION,
     (
         ("id", S), ("role", S), ("service", S), ("purpose", S), ("categories", S), ("countries", S),
-        ("location_scope", S), ("mechanisms", S), ("valid_from", D), ("valid_to", D), ("tia_ref", S),
+        ("location_scope", S), ("regime", S), ("mechanisms", S), ("valid_from", D), ("valid_to", D), ("tia_ref", S),
         ("fictional", B), ("evidence", S),
     ),
 )  # fmt: skip
@@ -94,6 +94,13 @@ REL_TABLES = (ENGAGES, PUBLISHED, CITES, PART_OF)
 # What a reset removes: the map itself, not the reference data (countries, taxonomy) or meta.
 MAP_NODE_TABLES = (ORGANIZATION, DOCUMENT, LEGAL_REFERENCE)
 REFERENCE_NODE_TABLES = (COUNTRY, DATA_CATEGORY)
+
+
+def drop_ddl(dialect: Dialect) -> list[str]:
+    """Statements that remove every flowmap table (LadybugDB). Neo4j is schemaless: its data is deleted instead."""
+    if dialect == "ladybug":
+        return [f"DROP TABLE IF EXISTS {t.name}" for t in (*REL_TABLES, *NODE_TABLES)]
+    return []
 
 
 def ddl(dialect: Dialect) -> list[str]:

@@ -156,6 +156,12 @@ def test_a_client_outside_every_regime_has_no_transfers() -> None:
     assert one_hop("2024-01-01", client_country="US", importer=org("importer", "CN")).transfers == ()
 
 
+def test_a_regime_declared_on_the_engagement_applies() -> None:
+    """A US controller offering services in the EU (GDPR Art. 3(2)) declares the regime on the engagement."""
+    t = one_hop("2024-01-01", client_country="US", importer=org("importer", "CN"), regime="EU_GDPR").transfers
+    assert len(t) == 1 and t[0].regime.value == "EU_GDPR" and t[0].status is Status.NON_COMPLIANT
+
+
 def test_retired_engagements_are_history() -> None:
     assert one_hop("2024-01-01", valid_to="2023-12-31").transfers == ()
     assert len(one_hop("2023-12-31", valid_to="2023-12-31").transfers) == 1
