@@ -6,34 +6,15 @@ path and the bad value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from flowmap.domain.models import Engagement, Evidence, FlowMap, SeedFile
 from flowmap.errors import Issue, ValidationFailed
-from flowmap.ingest.yaml_source import LocatedDocument, PathKey, load_yaml
-
-_MAX_SHOWN = 80
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
-
-
-def pydantic_issues(doc: LocatedDocument, errors: Sequence[ErrorDetails]) -> list[Issue]:
-    issues = []
-    for err in errors:
-        msg = err["msg"].removeprefix("Value error, ")
-        value = err.get("input")
-        if err["type"] not in ("value_error", "missing") and not isinstance(value, dict | list):
-            msg = f"{msg} (got {_shown(value)})"
-        issues.append(doc.issue(tuple(err["loc"]), msg))
-    return issues
+from flowmap.ingest.yaml_source import LocatedDocument, PathKey, load_yaml, pydantic_issues
 
 
 def _evidence(obj: Any, path: PathKey) -> Iterator[tuple[PathKey, Evidence]]:

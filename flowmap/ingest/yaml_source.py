@@ -6,10 +6,12 @@ It also drops YAML 1.1's yes/no/on/off booleans: ``NO`` is Norway here, not ``Fa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic_core import ErrorDetails
 
 from flowmap.errors import Issue, ValidationFailed
 
@@ -86,3 +88,22 @@ def load_yaml(file: Path, display_name: str | None = None) -> LocatedDocument:
     finally:
         loader.dispose()
     return LocatedDocument(name, data, lines)
+
+
+_MAX_SHOWN = 80
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def pydantic_issues(doc: LocatedDocument, errors: Sequence[ErrorDetails]) -> list[Issue]:
+    issues = []
+    for err in errors:
+        msg = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
+        if err["type"] not in ("value_error", "missing") and not isinstance(value, dict | list):
+            msg = f"{msg} (got {_shown(value)})"
+        issues.append(doc.issue(tuple(err["loc"]), msg))
+    return issues

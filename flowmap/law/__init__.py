@@ -17,8 +17,7 @@ from pydantic import ValidationError
 from flowmap.domain.law import Dated, KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.errors import Issue, ValidationFailed
-from flowmap.ingest.seeds import pydantic_issues
-from flowmap.ingest.yaml_source import LocatedDocument, PathKey, load_yaml
+from flowmap.ingest.yaml_source import LocatedDocument, PathKey, load_yaml, pydantic_issues
 
 LAW_DIR = Path(__file__).parent
 _NOT_LOADED = "the knowledge base was not loaded"
