@@ -8,7 +8,7 @@ import sys
 from collections.abc import Coroutine
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -42,12 +42,16 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _exit(exc: FlowmapError) -> NoReturn:
+    _err(f"error: {exc}")
+    raise typer.Exit(exc.exit_code) from None
+
+
 def _run(work: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(work)
     except FlowmapError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(exc.exit_code) from None
+        _exit(exc)
 
 
 def _progress(label: str) -> Progress:
@@ -106,8 +110,7 @@ def validate(seeds_dir: SeedsDir = None) -> None:
     try:
         flow_map = load_seed_map(seeds_dir or settings.seeds_dir)
     except FlowmapError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(exc.exit_code) from None
+        _exit(exc)
     typer.echo(f"ok: {len(flow_map.organizations)} organisations, {len(flow_map.engagements)} engagements")
 
 
@@ -179,8 +182,7 @@ def _map_and_law(client: str | None) -> tuple[FlowMap, KnowledgeBase, list[str] 
     try:
         kb = load_knowledge_base()
     except FlowmapError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(exc.exit_code) from None
+        _exit(exc)
     if client is not None and client not in {o.id for o in flow_map.organizations}:
         _err(f"error: --client {client!r} is not an organisation in the map")
         raise typer.Exit(2)

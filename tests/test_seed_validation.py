@@ -127,3 +127,17 @@ def test_broken_yaml_names_the_line(mini_seeds_copy: Path) -> None:
 def test_empty_directory(tmp_path: Path) -> None:
     [message] = _messages(tmp_path)
     assert "no *.yaml seed files" in message
+
+
+def test_a_mechanism_declared_twice_is_an_error(mini_seeds_copy: Path) -> None:
+    """Even beside an SCC 2021 entry; two SCC 2021 entries with different modules are fine."""
+    _break(mini_seeds_copy, "map.yaml", "      - {code: PRIVACY_SHIELD_EU_US, signed_on: 2019-03-01}\n",
+           "      - {code: PRIVACY_SHIELD_EU_US, signed_on: 2019-03-01}\n      - {code: PRIVACY_SHIELD_EU_US}\n")  # fmt: skip
+    [message] = _messages(mini_seeds_copy)
+    assert "engagements[0]" in message and "declared twice: PRIVACY_SHIELD_EU_US" in message
+
+
+def test_scc_2021_may_be_declared_per_module(mini_seeds_copy: Path) -> None:
+    _break(mini_seeds_copy, "map.yaml", "      - {code: SCC_2021, module: 2, signed_on: 2022-01-10}\n",
+           "      - {code: SCC_2021, module: 2, signed_on: 2022-01-10}\n      - {code: SCC_2021, module: 1}\n")  # fmt: skip
+    assert load_seed_map(mini_seeds_copy).engagements

@@ -51,6 +51,10 @@ class Judgement:
     # findings about declared mechanisms that did not work: critical only if nothing else did
     invalid: list[Finding] = field(default_factory=list)
 
+    def reject(self, rule: Rule, message: str, citation: str, remediation: str, subject: str) -> None:
+        """A declared mechanism that does not work; ``settle`` decides how severe that is."""
+        self.invalid.append(Finding(rule, Severity.CRITICAL, message, citation, remediation, subject))
+
     def settle(self) -> Verdict:
         severity = Severity.LOW if self.basis else Severity.CRITICAL
         relics = [
@@ -153,91 +157,70 @@ class BasisJudge:
         code = declared.code.value
         window = mech.window_on(regime, self.day)
         if window is None:
-            j.invalid.append(
-                Finding(
-                    Rule.INVALIDATED_MECHANISM,
-                    Severity.CRITICAL,
-                    f"{code} is not a transfer tool under {regime.value}.",
-                    mech.citation,
-                    "Sign the instrument that this regime recognises (e.g. SCC 2021, or the UK IDTA/Addendum).",
-                    subject,
-                )
+            j.reject(
+                Rule.INVALIDATED_MECHANISM,
+                f"{code} is not a transfer tool under {regime.value}.",
+                mech.citation,
+                "Sign the instrument that this regime recognises (e.g. SCC 2021, or the UK IDTA/Addendum).",
+                subject,
             )
             return
         if not window.holds_on(self.day):
             if window.valid_from and self.day < window.valid_from:
-                j.invalid.append(
-                    Finding(
-                        Rule.MISSING_MECHANISM,
-                        Severity.CRITICAL,
-                        f"{code} was not yet in force on {self.day} (it applies from {window.valid_from}).",
-                        _cite(window, mech.citation),
-                        self._replacement(destination, engagement),
-                        subject,
-                    )
+                j.reject(
+                    Rule.MISSING_MECHANISM,
+                    f"{code} was not yet in force on {self.day} (it applies from {window.valid_from}).",
+                    _cite(window, mech.citation),
+                    self._replacement(destination, engagement),
+                    subject,
                 )
                 return
             ended = (window.valid_until or self.day) + timedelta(days=1)
             if mech.kind is MechanismKind.SCC:
-                j.invalid.append(
-                    Finding(
-                        Rule.EXPIRED_SCC,
-                        Severity.CRITICAL,
-                        f"{code} stopped providing appropriate safeguards on {ended.isoformat()}.",
-                        _cite(window, mech.citation),
-                        f"Replace with SCC 2021 Module {SCC_2021_MODULE[engagement.role]} and run a TIA.",
-                        subject,
-                    )
+                j.reject(
+                    Rule.EXPIRED_SCC,
+                    f"{code} stopped providing appropriate safeguards on {ended.isoformat()}.",
+                    _cite(window, mech.citation),
+                    f"Replace with SCC 2021 Module {SCC_2021_MODULE[engagement.role]} and run a TIA.",
+                    subject,
                 )
             else:
-                j.invalid.append(
-                    Finding(
-                        Rule.INVALIDATED_MECHANISM,
-                        Severity.CRITICAL,
-                        f"{code} is no longer valid since {ended.isoformat()}.",
-                        _cite(window, mech.citation),
-                        self._replacement(destination, engagement),
-                        subject,
-                    )
+                j.reject(
+                    Rule.INVALIDATED_MECHANISM,
+                    f"{code} is no longer valid since {ended.isoformat()}.",
+                    _cite(window, mech.citation),
+                    self._replacement(destination, engagement),
+                    subject,
                 )
             return
         if mech.kind is MechanismKind.SCC and declared.signed_on and not window.signable_on(declared.signed_on):
-            j.invalid.append(
-                Finding(
-                    Rule.EXPIRED_SCC,
-                    Severity.CRITICAL,
-                    f"{code} was signed on {declared.signed_on.isoformat()}, after new contracts on it were no longer "
-                    f"allowed (last day {window.signable_until}).",
-                    _cite(window, mech.citation),
-                    f"Sign SCC 2021 Module {SCC_2021_MODULE[engagement.role]} instead.",
-                    subject,
-                )
+            j.reject(
+                Rule.EXPIRED_SCC,
+                f"{code} was signed on {declared.signed_on.isoformat()}, after new contracts on it were no longer "
+                f"allowed (last day {window.signable_until}).",
+                _cite(window, mech.citation),
+                f"Sign SCC 2021 Module {SCC_2021_MODULE[engagement.role]} instead.",
+                subject,
             )
             return
         if mech.kind is MechanismKind.FRAMEWORK:
             if destination is not None and mech.destinations and destination not in mech.destinations:
-                j.invalid.append(
-                    Finding(
-                        Rule.INVALIDATED_MECHANISM,
-                        Severity.CRITICAL,
-                        f"{code} only covers importers in {', '.join(mech.destinations)}, not {destination}.",
-                        mech.citation,
-                        self._replacement(destination, engagement),
-                        subject,
-                    )
+                j.reject(
+                    Rule.INVALIDATED_MECHANISM,
+                    f"{code} only covers importers in {', '.join(mech.destinations)}, not {destination}.",
+                    mech.citation,
+                    self._replacement(destination, engagement),
+                    subject,
                 )
                 return
             if not certified(importer, declared.code, self.day):
-                j.invalid.append(
-                    Finding(
-                        Rule.DPF_NOT_CERTIFIED,
-                        Severity.CRITICAL,
-                        f"{importer.name} is not certified under {code} on {self.day.isoformat()}.",
-                        _cite(window, mech.citation),
-                        f"Check the official list; if {importer.name} is not on it, sign SCC 2021 Module "
-                        f"{SCC_2021_MODULE[engagement.role]} and run a TIA.",
-                        subject,
-                    )
+                j.reject(
+                    Rule.DPF_NOT_CERTIFIED,
+                    f"{importer.name} is not certified under {code} on {self.day.isoformat()}.",
+                    _cite(window, mech.citation),
+                    f"Check the official list; if {importer.name} is not on it, sign SCC 2021 Module "
+                    f"{SCC_2021_MODULE[engagement.role]} and run a TIA.",
+                    subject,
                 )
                 return
         self._module_check(j, declared, engagement, mech.roles, subject)

@@ -262,9 +262,10 @@ class Engagement(Model):
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
         if self.location_scope is LocationScope.STATED and not self.countries:
             raise ValueError("location_scope 'stated' needs at least one country")
-        codes = [m.code for m in self.mechanisms]
-        if len(codes) != len(set(codes)) and MechanismCode.SCC_2021 not in codes:
-            raise ValueError("a mechanism is declared twice")
+        declared = [(m.code.value, m.module) for m in self.mechanisms]
+        twice = sorted({code for code, module in declared if declared.count((code, module)) > 1})
+        if twice:
+            raise ValueError(f"mechanism declared twice: {', '.join(twice)}")
         return self
 
     @property
