@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import ErrorDetails
+
+PathKey = tuple[str | int, ...]
+_MAX_SHOWN = 80
 
 
 class FlowmapError(Exception):
@@ -26,6 +33,30 @@ class Issue:
         return f"{where}: {self.path or '<root>'}: {self.message}"
 
 
+def format_path(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def pydantic_messages(errors: Sequence[ErrorDetails]) -> list[tuple[PathKey, str]]:
+    """Pydantic's errors as (path, message), naming the bad value (shortened: it may be a 1 MB string)."""
+    out = []
+    for err in errors:
+        msg = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
+        if err["type"] not in ("value_error", "missing") and not isinstance(value, dict | list):
+            msg = f"{msg} (got {_shown(value)})"
+        out.append((tuple(err["loc"]), msg))
+    return out
+
+
 class ValidationFailed(FlowmapError):
     """Input was rejected before anything was written."""
 
@@ -36,6 +67,17 @@ class ValidationFailed(FlowmapError):
         self.issues = issues
         lines = "\n".join(f"  - {i}" for i in issues)
         super().__init__(f"{len(issues)} validation error(s); {outcome}:\n{lines}")
+
+
+class NotFound(FlowmapError):
+    """An id given by the user names nothing in the map."""
+
+    code = "NOT_FOUND"
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
 
 
 class StoreLocked(FlowmapError):

@@ -38,6 +38,19 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
+    api_tokens: SecretStr = Field(
+        default=SecretStr(""),
+        description="Bearer tokens as 'name:role:token' entries, comma-separated; role is viewer, editor or "
+        "procurement. Without any, only a loopback-bound server starts, open to its one local user.",
+    )
+    graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql to browsers (development).")
+    introspection: bool = Field(default=True, description="Allow schema introspection (turn off in production).")
+    max_query_depth: int = Field(default=12, ge=2, le=50)
+    max_query_tokens: int = Field(default=4000, ge=100)
+    max_aliases: int = Field(default=30, ge=1)
+    max_page_size: int = Field(default=100, ge=1, le=10_000)
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, description="Largest GraphQL request body.")
+
     @property
     def embedded_path(self) -> Path:
         """The LadybugDB database file. Its format is tied to the pinned engine version (see pyproject)."""

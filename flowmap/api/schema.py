@@ -1,100 +1,53 @@
-"""The GraphQL schema (Strawberry). Issue 4 grows this into the full API; this is its foundation."""
+"""The GraphQL schema: root types, limits and error masking, assembled in one place."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
 
 import strawberry
-from strawberry.fastapi import BaseContext
-from strawberry.types import Info
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types.base import StrawberryObjectDefinition
 
-from flowmap import NOT_LEGAL_ADVICE, __version__
-from flowmap.domain import models
-from flowmap.store import GraphStore
-
-
-class Context(BaseContext):
-    def __init__(self, store: GraphStore) -> None:
-        super().__init__()
-        self.store = store
-
-
-@strawberry.type
-class Count:
-    name: str
-    count: int
+from flowmap.api.auth import Permission, Requires
+from flowmap.api.errors import MaskUnexpected
+from flowmap.api.mutations import Mutation
+from flowmap.api.queries import Query
+from flowmap.settings import Settings
+from graphql import OperationType
 
 
-@strawberry.type
-class Stats:
-    store: str
-    nodes: list[Count]
-    relationships: list[Count]
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """Extensions are passed as classes or factories, so each request gets fresh instances."""
+    extensions: list[Callable[[], SchemaExtension]] = [
+        partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        MaskUnexpected,
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
 
 
-@strawberry.type
-class Evidence:
-    document: str
-    section: str | None
-    quote: str
-
-
-@strawberry.type
-class Organization:
-    id: strawberry.ID
-    name: str
-    legal_name: str | None
-    aliases: list[str]
-    country: str | None
-    unnamed: bool
-    recipient_class: str | None
-    fictional: bool
-    evidence: list[Evidence]
-
-    @classmethod
-    def of(cls, org: models.Organization) -> Organization:
-        return cls(
-            id=strawberry.ID(org.id),
-            name=org.name,
-            legal_name=org.legal_name,
-            aliases=list(org.aliases),
-            country=org.country,
-            unnamed=org.unnamed,
-            recipient_class=org.recipient_class,
-            fictional=org.fictional,
-            evidence=[Evidence(document=e.document, section=e.section, quote=e.quote) for e in org.evidence],
-        )
-
-
-@strawberry.type
-class Query:
-    @strawberry.field(description="flowmap's version.")
-    def version(self) -> str:
-        return __version__
-
-    @strawberry.field(description="Shown with every assessment.")
-    def disclaimer(self) -> str:
-        return NOT_LEGAL_ADVICE
-
-    @strawberry.field(description="Node and relationship counts of the map.")
-    async def stats(self, info: Info[Context, Any]) -> Stats:
-        store = info.context.store
-        counts = await store.counts()
-        return Stats(
-            store=store.kind,
-            nodes=[Count(name=k, count=v) for k, v in counts.nodes.items()],
-            relationships=[Count(name=k, count=v) for k, v in counts.relationships.items()],
-        )
-
-    @strawberry.field(description="One organisation by id.")
-    async def organization(self, info: Info[Context, Any], id: strawberry.ID) -> Organization | None:
-        org = await info.context.store.organization(str(id))
-        return Organization.of(org) if org else None
-
-
-schema = strawberry.Schema(query=Query)
+def root_permissions(schema: strawberry.Schema) -> dict[tuple[OperationType, str], list[Permission]]:
+    """What each root field requires, from its permission classes: the HTTP layer checks these before executing."""
+    out: dict[tuple[OperationType, str], list[Permission]] = {}
+    for op, type_name in ((OperationType.QUERY, "Query"), (OperationType.MUTATION, "Mutation")):
+        definition = schema.get_type_by_name(type_name)
+        assert isinstance(definition, StrawberryObjectDefinition)
+        for f in definition.fields:
+            name = schema.config.name_converter.get_graphql_name(f)
+            out[(op, name)] = [p.permission for p in f.permission_classes if issubclass(p, Requires)]
+    return out
 
 
 def sdl() -> str:
     """The schema as SDL, exactly as checked in at graphql/schema.graphql."""
-    return schema.as_str() + "\n"
+    return build_schema(Settings()).as_str() + "\n"

@@ -10,7 +10,8 @@ from datetime import date
 from flowmap.domain.basis import BasisJudge
 from flowmap.domain.chains import DEFAULT_MAX_DEPTH, ChainIndex, Reach
 from flowmap.domain.document_rules import document_findings
-from flowmap.domain.law import KnowledgeBase, RegimeCode
+from flowmap.domain.law import KnowledgeBase
+from flowmap.domain.mechanisms import RegimeCode
 from flowmap.domain.models import Engagement, FlowMap, LocationScope, Organization
 from flowmap.domain.results import Assessment, Finding, Hop, Transfer, status_of
 
@@ -57,7 +58,7 @@ def assess(
     orgs = {o.id: o for o in flow_map.organizations}
     index = ChainIndex(flow_map.engagements, day)
     judge = BasisJudge(kb, day)
-    areas = {r.code: frozenset(m.country for m in r.area if m.holds_on(day)) for r in kb.regimes}
+    areas = {r.code: kb.area_on(r.code, day) for r in kb.regimes}
     hops: dict[str, Hop] = {}
     transfers: list[Transfer] = []
     for client_id in clients if clients is not None else index.clients():
@@ -65,7 +66,7 @@ def assess(
         established = regime_of(client, kb, day) if client else None
         for reach in index.walk(client_id, max_depth):
             declared = reach.hops[0].regime
-            regime = established or (RegimeCode(declared) if declared else None)
+            regime = established or declared
             if regime is None:
                 continue  # no regime applies to this client's data (or its country is unknown)
             destinations = _destinations(reach, areas[regime])

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flowmap.domain.categories import taxonomy
-from flowmap.domain.law import Adequacy, AdequacyScope, KnowledgeBase, MechanismKind, MechanismWindow, RegimeCode
-from flowmap.domain.mechanisms import MechanismCode
+from flowmap.domain.law import Adequacy, AdequacyScope, KnowledgeBase, MechanismKind, MechanismWindow
+from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import CertificationStatus, DeclaredMechanism, Engagement, LocationScope, Organization, Role
 from flowmap.domain.results import ADEQUACY, Finding, Rule, Severity
 

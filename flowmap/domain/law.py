@@ -15,7 +15,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
-from flowmap.domain.mechanisms import MechanismCode
+from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import CountryCode, Id, Model, Role, Text
 
 
@@ -47,12 +47,6 @@ class Dated(Model):
         start = max(self.valid_from or date.min, other.valid_from or date.min)
         end = min(self.valid_until or date.max, other.valid_until or date.max)
         return start <= end
-
-
-class RegimeCode(StrEnum):
-    EU_GDPR = "EU_GDPR"  # Directive 95/46/EC before 2018-05-25; the transfer rules work alike
-    UK_GDPR = "UK_GDPR"
-    CH_FADP = "CH_FADP"
 
 
 class AreaMember(Dated):
@@ -197,3 +191,10 @@ class KnowledgeBase(Model):
 
     def mechanism(self, code: MechanismCode) -> Mechanism | None:
         return next((m for m in self.mechanisms if m.code is code), None)
+
+    def area_on(self, code: RegimeCode, day: date) -> frozenset[str]:
+        """Countries inside the regime's area on ``day``: transfers among them are not Chapter V transfers."""
+        return frozenset(m.country for m in self.regime(code).area if m.holds_on(day))
+
+    def decisions_on(self, code: RegimeCode, country: str, day: date) -> list[Adequacy]:
+        return [a for a in self.adequacy if a.regime is code and a.country == country and a.holds_on(day)]

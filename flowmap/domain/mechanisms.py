@@ -1,4 +1,4 @@
-"""Canonical transfer-mechanism codes. Their legal validity windows live in the knowledge base."""
+"""Canonical transfer-mechanism and regime codes. Their legal validity windows live in the knowledge base."""
 
 from __future__ import annotations
 
@@ -42,3 +42,11 @@ CERTIFICATION_FRAMEWORKS = frozenset(
         MechanismCode.DPF_SWISS_US,
     }
 )
+
+
+class RegimeCode(StrEnum):
+    """The data-protection regimes whose transfer rules flowmap applies."""
+
+    EU_GDPR = "EU_GDPR"  # Directive 95/46/EC before 2018-05-25; the transfer rules work alike
+    UK_GDPR = "UK_GDPR"
+    CH_FADP = "CH_FADP"

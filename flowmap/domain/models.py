@@ -7,16 +7,17 @@ as legal evidence: a claim nobody can trace back to a source is worth little to 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from flowmap.domain.categories import check_category_key
 from flowmap.domain.countries import check_country_code
-from flowmap.domain.mechanisms import CERTIFICATION_FRAMEWORKS, MechanismCode
+from flowmap.domain.mechanisms import CERTIFICATION_FRAMEWORKS, MechanismCode, RegimeCode
 
 MAX_QUOTE_WORDS = 20
 
@@ -235,9 +236,10 @@ class Engagement(Model):
     purpose: Text
     categories: Annotated[list[CategoryKey], Field(min_length=1)]
     countries: list[CountryCode] = []
-    location_scope: LocationScope = LocationScope.UNKNOWN
+    # Never None after validation: _default_scope fills it in ('stated' if countries are given, else 'unknown').
+    location_scope: LocationScope = Field(default=None)  # type: ignore[assignment]
     # The regime the data is subject to, when the client's establishment does not say (e.g. GDPR Art. 3(2)).
-    regime: Literal["EU_GDPR", "UK_GDPR", "CH_FADP"] | None = None
+    regime: RegimeCode | None = None
     mechanisms: list[DeclaredMechanism] = []  # primary first, then fallbacks in order
     valid_from: date | None = None
     valid_to: date | None = None
@@ -314,6 +316,18 @@ class SeedFile(Model):
     documents: list[Document] = []
     organizations: list[Organization] = []
     engagements: list[Engagement] = []
+
+
+def evidence_paths(obj: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Evidence]]:
+    """Every Evidence inside a model, with its path, however deeply nested (to check what it cites)."""
+    if isinstance(obj, Evidence):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from evidence_paths(getattr(obj, name), (*path, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from evidence_paths(item, (*path, i))
 
 
 class FlowMap(Model):

@@ -11,8 +11,7 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from flowmap import NOT_LEGAL_ADVICE
-from flowmap.domain.law import RegimeCode
-from flowmap.domain.mechanisms import MechanismCode
+from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import Role
 
 ADEQUACY = "ADEQUACY"  # the basis code of a transfer covered by an adequacy decision of whole scope

@@ -6,27 +6,13 @@ path and the bad value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from flowmap.domain.models import Engagement, Evidence, FlowMap, SeedFile
-from flowmap.errors import Issue, ValidationFailed
-from flowmap.ingest.yaml_source import LocatedDocument, PathKey, load_yaml, pydantic_issues
-
-
-def _evidence(obj: Any, path: PathKey) -> Iterator[tuple[PathKey, Evidence]]:
-    """Every Evidence inside a model, with its path, however deeply nested."""
-    if isinstance(obj, Evidence):
-        yield path, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _evidence(getattr(obj, name), (*path, name))
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            yield from _evidence(item, (*path, i))
+from flowmap.domain.models import Engagement, FlowMap, SeedFile, evidence_paths
+from flowmap.errors import Issue, PathKey, ValidationFailed
+from flowmap.ingest.yaml_source import LocatedDocument, load_yaml, pydantic_issues
 
 
 class _Located:
@@ -92,7 +78,7 @@ def _cross_check(parsed: list[tuple[LocatedDocument, SeedFile]]) -> tuple[FlowMa
                 engagements.append(eng)
             loc.require("organization", eng.exporter, doc, (*base, "exporter"), "exporter")
             loc.require("organization", eng.importer, doc, (*base, "importer"), "importer")
-        for path, ev in _evidence(seed, ()):
+        for path, ev in evidence_paths(seed):
             loc.require("document", ev.document, doc, (*path, "document"), "evidence document")
     flow_map = FlowMap(
         legal_references=[r for _, s in parsed for r in s.legal_references],

@@ -13,9 +13,7 @@ from typing import Any
 import yaml
 from pydantic_core import ErrorDetails
 
-from flowmap.errors import Issue, ValidationFailed
-
-PathKey = tuple[str | int, ...]
+from flowmap.errors import Issue, PathKey, ValidationFailed, format_path, pydantic_messages
 
 
 class _Loader(yaml.SafeLoader):
@@ -29,13 +27,6 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-
-
-def format_path(path: PathKey) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 class LocatedDocument:
@@ -90,20 +81,5 @@ def load_yaml(file: Path, display_name: str | None = None) -> LocatedDocument:
     return LocatedDocument(name, data, lines)
 
 
-_MAX_SHOWN = 80
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
-
-
 def pydantic_issues(doc: LocatedDocument, errors: Sequence[ErrorDetails]) -> list[Issue]:
-    issues = []
-    for err in errors:
-        msg = err["msg"].removeprefix("Value error, ")
-        value = err.get("input")
-        if err["type"] not in ("value_error", "missing") and not isinstance(value, dict | list):
-            msg = f"{msg} (got {_shown(value)})"
-        issues.append(doc.issue(tuple(err["loc"]), msg))
-    return issues
+    return [doc.issue(path, message) for path, message in pydantic_messages(errors)]

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from flowmap.domain.law import Dated, KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode
-from flowmap.errors import Issue, ValidationFailed
-from flowmap.ingest.yaml_source import LocatedDocument, PathKey, load_yaml, pydantic_issues
+from flowmap.errors import Issue, PathKey, ValidationFailed
+from flowmap.ingest.yaml_source import LocatedDocument, load_yaml, pydantic_issues
 
 LAW_DIR = Path(__file__).parent
 _NOT_LOADED = "the knowledge base was not loaded"

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import getpass
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from uuid import uuid4
 
+from flowmap.domain.audit import AuditEntry, AuditRecord
 from flowmap.domain.categories import taxonomy
 from flowmap.domain.countries import all_countries
-from flowmap.domain.models import Citation, FlowMap, Organization
+from flowmap.domain.models import Citation, Engagement, FlowMap, Organization
 from flowmap.errors import StoreIncompatible
 from flowmap.store import queries as q
 from flowmap.store import rows
 from flowmap.store.executor import Executor, Progress
 from flowmap.store.schema import (
+    AUDIT_ENTRY,
     CITES,
+    COUNTED_NODE_TABLES,
     COUNTRY,
     DATA_CATEGORY,
     DOCUMENT,
@@ -31,6 +38,8 @@ from flowmap.store.schema import (
     drop_ddl,
 )
 
+REVISION_KEY = "revision"
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -46,9 +55,21 @@ class Counts:
 
 
 class GraphStore:
+    """The map's persistence. Every change goes through ``commit``: one transaction, a new revision, an audit entry."""
+
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self.dialect = executor.dialect
+        self.roundtrips = 0  # reads and transactions sent to the backend; metrics and the N+1 test watch it
+        self._commit_lock = asyncio.Lock()
+
+    async def _read(self, query: q.Query) -> list[q.Row]:
+        self.roundtrips += 1
+        return await self.executor.read(query)
+
+    async def _write(self, queries: Sequence[q.Query], progress: Progress | None = None) -> None:
+        self.roundtrips += 1
+        await self.executor.write(queries, progress)
 
     @property
     def kind(self) -> str:
@@ -57,7 +78,7 @@ class GraphStore:
     async def ensure_schema(self, *, rebuild_incompatible: bool = False) -> None:
         """Create tables/constraints if missing; refuse a store of another schema version unless told to rebuild it."""
         await self.executor.run_schema(ddl(self.dialect))
-        meta = {r["key"]: r["value"] for r in await self.executor.read(q.read_meta(self.dialect))}
+        meta = {r["key"]: r["value"] for r in await self._read(q.read_meta(self.dialect))}
         found = meta.get("schema_version")
         if found is not None and found != SCHEMA_VERSION:
             if not rebuild_incompatible or self.executor.read_only:
@@ -66,13 +87,11 @@ class GraphStore:
                     f"{SCHEMA_VERSION}. Rebuild it from the seed files with `flowmap seed --reset` "
                     "(this discards what it holds)."
                 )
-            await self.executor.write([q.delete_all(t, self.dialect) for t in NODE_TABLES])
+            await self._write([q.delete_all(t, self.dialect) for t in NODE_TABLES])
             await self.executor.run_schema([*drop_ddl(self.dialect), *ddl(self.dialect)])
             found = None
         if found is None and not self.executor.read_only:
-            await self.executor.write(
-                q.upsert_nodes(META, [{"key": "schema_version", "value": SCHEMA_VERSION}], self.dialect)
-            )
+            await self._write(q.upsert_nodes(META, [{"key": "schema_version", "value": SCHEMA_VERSION}], self.dialect))
 
     def _map_statements(self, flow_map: FlowMap, reset: bool) -> list[q.Query]:
         d = self.dialect
@@ -87,10 +106,7 @@ class GraphStore:
         )
         statements += q.upsert_nodes(ORGANIZATION, [rows.organization_row(o) for o in flow_map.organizations], d)
         statements += q.upsert_nodes(DOCUMENT, [rows.document_row(doc) for doc in flow_map.documents], d)
-        parents = [
-            {"src": o.id, "dst": o.parent, "id": f"{o.id}>{o.parent}"} for o in flow_map.organizations if o.parent
-        ]
-        statements += q.upsert_rels(PART_OF, parents, d)
+        statements += q.upsert_rels(PART_OF, [rows.parent_row(o) for o in flow_map.organizations if o.parent], d)
         published = [
             {"src": doc.publisher, "dst": doc.id, "id": f"{doc.publisher}>{doc.id}"}
             for doc in flow_map.documents
@@ -101,39 +117,99 @@ class GraphStore:
         statements += q.upsert_rels(ENGAGES, [rows.engagement_row(e) for e in flow_map.engagements], d)
         return statements
 
-    async def write_map(self, flow_map: FlowMap, *, reset: bool = False, progress: Progress | None = None) -> None:
+    async def write_map(
+        self,
+        flow_map: FlowMap,
+        *,
+        reset: bool = False,
+        progress: Progress | None = None,
+        actor: str | None = None,
+    ) -> int:
         """Write a whole validated map in one transaction (upserts; ``reset`` first removes the old map)."""
-        await self.executor.write(self._map_statements(flow_map, reset), progress)
+        record = AuditRecord(
+            actor=actor or f"cli:{getpass.getuser()}",
+            role="system",
+            operation="replaceMap" if reset else "loadMap",
+            target="map",
+            before=None,
+            after={
+                "organizations": len(flow_map.organizations),
+                "engagements": len(flow_map.engagements),
+                "documents": len(flow_map.documents),
+                "legalReferences": len(flow_map.legal_references),
+            },
+        )
+        return await self.commit(self._map_statements(flow_map, reset), record, progress)
+
+    async def revision(self) -> int:
+        """The number of committed changes; any change to the map moves it, so caches key on it."""
+        found = await self._read(q.read_meta_value(REVISION_KEY, self.dialect))
+        return int(found[0]["value"]) if found else 0
+
+    async def commit(self, statements: list[q.Query], record: AuditRecord, progress: Progress | None = None) -> int:
+        """Run ``statements`` with the audit entry and the new revision, all in one transaction; return the revision.
+
+        The lock serialises this process's commits, so revisions are gap-free and ordered; the embedded
+        file has one owning process, and for Neo4j issue 8 adds optimistic checks across processes.
+        """
+        d = self.dialect
+        async with self._commit_lock:
+            revision = await self.revision() + 1
+            entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
+            await self._write(
+                [
+                    *statements,
+                    *q.upsert_nodes(META, [{"key": REVISION_KEY, "value": str(revision)}], d),
+                    *q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(entry)], d),
+                ],
+                progress,
+            )
+            return revision
+
+    async def save_organization(self, org: Organization, record: AuditRecord) -> int:
+        """Create or replace one organisation (its parent link included). References are checked by the caller."""
+        d = self.dialect
+        statements = [*q.upsert_nodes(ORGANIZATION, [rows.organization_row(org)], d), q.delete_parent(org.id, d)]
+        if org.parent:
+            statements += q.upsert_rels(PART_OF, [rows.parent_row(org)], d)
+        return await self.commit(statements, record)
+
+    async def save_engagement(self, engagement: Engagement, previous: Engagement | None, record: AuditRecord) -> int:
+        """Create or replace one engagement; ``previous`` (same key) is removed first, whatever its ends were."""
+        d = self.dialect
+        statements = [q.delete_engagement(previous.exporter, previous.key, d)] if previous else []
+        statements += q.upsert_rels(ENGAGES, [rows.engagement_row(engagement)], d)
+        return await self.commit(statements, record)
+
+    async def audit_log(self, offset: int, limit: int) -> list[AuditEntry]:
+        """Newest first."""
+        return [rows.audit_from_row(r) for r in await self._read(q.read_audit(offset, limit, self.dialect))]
+
+    async def audit_count(self) -> int:
+        return int((await self._read(q.count_nodes(AUDIT_ENTRY, self.dialect)))[0]["c"])
 
     async def counts(self) -> Counts:
-        nodes = {}
-        for t in NODE_TABLES:
-            if t is not META:
-                nodes[t.name] = int((await self.executor.read(q.count_nodes(t, self.dialect)))[0]["c"])
-        relationships = {
-            r.name: int((await self.executor.read(q.count_rels(r, self.dialect)))[0]["c"]) for r in REL_TABLES
-        }
+        nodes = {t.name: int((await self._read(q.count_nodes(t, self.dialect)))[0]["c"]) for t in COUNTED_NODE_TABLES}
+        relationships = {r.name: int((await self._read(q.count_rels(r, self.dialect)))[0]["c"]) for r in REL_TABLES}
         return Counts(nodes, relationships)
 
     async def organization(self, org_id: str) -> Organization | None:
-        found = await self.executor.read(q.read_organization(org_id, self.dialect))
+        found = await self._read(q.read_organization(org_id, self.dialect))
         return rows.organization_from_row(found[0]) if found else None
 
     async def read_map(self) -> FlowMap:
         """The whole map back as domain models, in a stable order."""
         d = self.dialect
         citations: dict[str, list[Citation]] = defaultdict(list)
-        for r in await self.executor.read(q.read_citations(d)):
+        for r in await self._read(q.read_citations(d)):
             citations[r["document"]].append(Citation(ref=r["ref"], section=r["section"], quote=r["quote"]))
         return FlowMap(
             legal_references=[
-                rows.legal_reference_from_row(r) for r in await self.executor.read(q.read_nodes(LEGAL_REFERENCE, d))
+                rows.legal_reference_from_row(r) for r in await self._read(q.read_nodes(LEGAL_REFERENCE, d))
             ],
-            documents=[
-                rows.document_from_row(r, citations[r["id"]]) for r in await self.executor.read(q.read_documents(d))
-            ],
-            organizations=[rows.organization_from_row(r) for r in await self.executor.read(q.read_organizations(d))],
-            engagements=[rows.engagement_from_row(r) for r in await self.executor.read(q.read_engagements(d))],
+            documents=[rows.document_from_row(r, citations[r["id"]]) for r in await self._read(q.read_documents(d))],
+            organizations=[rows.organization_from_row(r) for r in await self._read(q.read_organizations(d))],
+            engagements=[rows.engagement_from_row(r) for r in await self._read(q.read_engagements(d))],
         )
 
     async def close(self) -> None:

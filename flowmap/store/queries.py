@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flowmap.store.schema import (
+    AUDIT_ENTRY,
     CITES,
     DOCUMENT,
     ENGAGES,
@@ -131,3 +132,27 @@ def read_engagements(dialect: Dialect) -> Query:
 
 def read_meta(dialect: Dialect) -> Query:
     return Query("MATCH (m:FlowmapMeta) RETURN m.key AS key, m.value AS value")
+
+
+def read_meta_value(key: str, dialect: Dialect) -> Query:
+    return Query("MATCH (m:FlowmapMeta {key: $key}) RETURN m.value AS value", {"key": key})
+
+
+def delete_engagement(exporter: str, engagement_id: str, dialect: Dialect) -> Query:
+    """Anchored on the exporter's primary key, so it scans one adjacency list, not every edge."""
+    return Query(
+        f"MATCH (a:{ORGANIZATION.name} {{id: $exporter}})-[e:{ENGAGES.name}]->() WHERE e.id = $id DELETE e",
+        {"exporter": exporter, "id": engagement_id},
+    )
+
+
+def delete_parent(org_id: str, dialect: Dialect) -> Query:
+    return Query(f"MATCH (a:{ORGANIZATION.name} {{id: $id}})-[e:{PART_OF.name}]->() DELETE e", {"id": org_id})
+
+
+def read_audit(skip: int, limit: int, dialect: Dialect) -> Query:
+    return Query(
+        f"MATCH (n:{AUDIT_ENTRY.name}) RETURN {_returns('n', AUDIT_ENTRY)} "
+        "ORDER BY n.revision DESC, n.id SKIP $skip LIMIT $limit",
+        {"skip": skip, "limit": limit},
+    )

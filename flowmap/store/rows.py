@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from flowmap.domain.audit import AuditEntry, AuditRecord
 from flowmap.domain.categories import DataCategory
 from flowmap.domain.countries import Country
 from flowmap.domain.models import (
@@ -78,6 +79,10 @@ def organization_row(org: Organization) -> Row:
     return row
 
 
+def parent_row(org: Organization) -> Row:
+    return {"src": org.id, "dst": org.parent, "id": f"{org.id}>{org.parent}"}
+
+
 def organization_from_row(row: Row) -> Organization:
     data = {k: v for k, v in row.items() if k not in _ORG_JSON}
     for name, adapter in _ORG_JSON.items():
@@ -96,7 +101,7 @@ def engagement_row(eng: Engagement) -> Row:
         "categories": pipe_join(eng.categories),
         "countries": pipe_join(eng.countries),
         "location_scope": eng.location_scope.value,
-        "regime": eng.regime,
+        "regime": eng.regime.value if eng.regime else None,
         "mechanisms": _dump(eng.mechanisms),
         "valid_from": _iso(eng.valid_from),
         "valid_to": _iso(eng.valid_to),
@@ -190,3 +195,31 @@ def category_row(cat: DataCategory) -> Row:
         "special": cat.special,
         "deprecated": cat.deprecated,
     }
+
+
+def audit_row(entry: AuditEntry) -> Row:
+    r = entry.record
+    return {
+        "id": entry.id,
+        "revision": entry.revision,
+        "at": r.at.isoformat(),
+        "actor": r.actor,
+        "role": r.role,
+        "operation": r.operation,
+        "target": r.target,
+        "before": json.dumps(r.before, ensure_ascii=False, sort_keys=True) if r.before is not None else None,
+        "after": json.dumps(r.after, ensure_ascii=False, sort_keys=True) if r.after is not None else None,
+    }
+
+
+def audit_from_row(row: Row) -> AuditEntry:
+    record = AuditRecord(
+        actor=row["actor"],
+        role=row["role"],
+        operation=row["operation"],
+        target=row["target"],
+        before=json.loads(row["before"]) if row["before"] else None,
+        after=json.loads(row["after"]) if row["after"] else None,
+        at=datetime.fromisoformat(row["at"]),
+    )
+    return AuditEntry(id=row["id"], revision=int(row["revision"]), record=record)

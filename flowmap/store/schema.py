@@ -14,7 +14,7 @@ from typing import Literal
 Dialect = Literal["ladybug", "neo4j"]
 
 # Bump when a table or property changes meaning; stores written by another version are refused.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 Prop = tuple[str, str]  # (name, LadybugDB type)
 
@@ -74,6 +74,15 @@ LEGAL_REFERENCE = NodeTable(
     (("id", S), ("name", S), ("kind", S), ("jurisdiction", S), ("reference", S), ("aliases", "STRING[]")),
 )
 META = NodeTable("FlowmapMeta", "key", (("key", S), ("value", S)))
+# One entry per committed change, numbered by the map revision it produced; never removed by a reset.
+AUDIT_ENTRY = NodeTable(
+    "AuditEntry",
+    "id",
+    (
+        ("id", S), ("revision", INT), ("at", S), ("actor", S), ("role", S), ("operation", S), ("target", S),
+        ("before", S), ("after", S),
+    ),
+)  # fmt: skip
 
 ENGAGES = RelTable(
     "ENGAGES",
@@ -89,11 +98,13 @@ PUBLISHED = RelTable("PUBLISHED", ORGANIZATION, DOCUMENT, (("id", S),))
 CITES = RelTable("CITES", DOCUMENT, LEGAL_REFERENCE, (("id", S), ("ord", INT), ("section", S), ("quote", S)))
 PART_OF = RelTable("PART_OF", ORGANIZATION, ORGANIZATION, (("id", S),))
 
-NODE_TABLES = (ORGANIZATION, COUNTRY, DATA_CATEGORY, DOCUMENT, LEGAL_REFERENCE, META)
+NODE_TABLES = (ORGANIZATION, COUNTRY, DATA_CATEGORY, DOCUMENT, LEGAL_REFERENCE, META, AUDIT_ENTRY)
 REL_TABLES = (ENGAGES, PUBLISHED, CITES, PART_OF)
 # What a reset removes: the map itself, not the reference data (countries, taxonomy) or meta.
 MAP_NODE_TABLES = (ORGANIZATION, DOCUMENT, LEGAL_REFERENCE)
 REFERENCE_NODE_TABLES = (COUNTRY, DATA_CATEGORY)
+# What `stats` counts: the map and its reference data, not bookkeeping.
+COUNTED_NODE_TABLES = (ORGANIZATION, COUNTRY, DATA_CATEGORY, DOCUMENT, LEGAL_REFERENCE)
 
 
 def drop_ddl(dialect: Dialect) -> list[str]:

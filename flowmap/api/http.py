@@ -1,0 +1,246 @@
+"""GraphQL over HTTP, following the GraphQL-over-HTTP spec rather than Strawberry's router.
+
+Why our own: the spec's ``application/graphql-response+json`` needs status codes that reflect the
+outcome (400 for a request that never executed), and authorisation must run after the document is
+parsed but before anything executes. The flow per request:
+
+1. negotiate the response type (406 if neither JSON type is acceptable; no Accept means JSON);
+2. read the parameters (GET query string, or a JSON POST body; 415/400 otherwise);
+3. authenticate the bearer token (401), parse with the token limit, pick the operation;
+4. refuse mutations over GET (405) and root fields the caller may not use (401/403);
+5. execute with the schema's limits and masking, and map the result to a status.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.types.graphql import OperationType as StrawberryOperation
+
+from flowmap.api.auth import Authenticator, AuthError, Permission, Principal, denial
+from flowmap.api.context import Context, Services
+from flowmap.api.errors import formatted
+from flowmap.api.metrics import Metrics
+from flowmap.api.schema import root_permissions
+from flowmap.settings import Settings
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_operation_ast,
+    parse,
+)
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Params:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+class RequestError(Exception):
+    """The request is not a well-formed GraphQL-over-HTTP request; it never reaches GraphQL."""
+
+    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", headers: Mapping[str, str] = {}) -> None:
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, dict(headers)
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type, honouring q-values; None when neither JSON type is acceptable."""
+    if not accept or not accept.strip():
+        return JSON  # the spec's legacy default
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            ranked.append((-q, index, media.lower()))
+    for _, _, media in sorted(ranked):
+        if media in (GRAPHQL_RESPONSE, JSON):
+            return media
+        if media in ("*/*", "application/*"):
+            return JSON
+    return None
+
+
+def _params(data: Any) -> Params:
+    if not isinstance(data, dict):
+        raise RequestError(400, "the request must be a JSON object with a 'query'")
+    query, variables, name = data.get("query"), data.get("variables"), data.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise RequestError(400, "'query' must be a non-empty string")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError(400, "'variables' must be an object")
+    if name is not None and not isinstance(name, str):
+        raise RequestError(400, "'operationName' must be a string")
+    return Params(query, variables, name)
+
+
+async def _read_params(request: Request, max_body: int) -> Params:
+    if request.method == "GET":
+        raw = dict(request.query_params)
+        if "variables" in raw:
+            try:
+                raw["variables"] = json.loads(raw["variables"])
+            except json.JSONDecodeError:
+                raise RequestError(400, "'variables' is not valid JSON") from None
+        return _params(raw)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != JSON:
+        raise RequestError(415, "POST a JSON body with Content-Type: application/json", "UNSUPPORTED_MEDIA_TYPE")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_body:
+            raise RequestError(413, f"the request body is over {max_body} bytes", "PAYLOAD_TOO_LARGE")
+    try:
+        return _params(json.loads(body.decode("utf-8")))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise RequestError(400, "the body is not valid UTF-8 JSON") from None
+
+
+def _root_fields(
+    selections: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
+) -> list[str]:
+    names: list[str] = []
+    for node in selections.selections:
+        if isinstance(node, FieldNode):
+            names.append(node.name.value)
+        elif isinstance(node, InlineFragmentNode):
+            names += _root_fields(node.selection_set, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+            seen.add(node.name.value)
+            fragment = fragments.get(node.name.value)
+            if fragment is not None:
+                names += _root_fields(fragment.selection_set, fragments, seen)
+    return names
+
+
+class GraphQLEndpoint:
+    def __init__(self, schema: strawberry.Schema, services: Services, metrics: Metrics) -> None:
+        self.schema = schema
+        self.services = services
+        self.settings: Settings = services.settings
+        self.metrics = metrics
+        self.auth = Authenticator(self.settings)
+        self.permissions = root_permissions(schema)
+
+    def _authorise(self, principal: Principal, document: DocumentNode, operation: OperationDefinitionNode) -> None:
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        for name in _root_fields(operation.selection_set, fragments, set()):
+            if name == "__typename":
+                continue
+            # Introspection reads the schema: it needs what any query needs.
+            needed = self.permissions.get((operation.operation, name), [Permission.READ])
+            for permission in needed:
+                refused = denial(principal, permission, name)
+                if refused is not None:
+                    raise refused
+
+    async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        operation = "unknown"
+        media = negotiate(request.headers.get("accept"))
+        if request.method == "GET" and self.settings.graphiql and _wants_html(request):
+            return HTMLResponse(get_graphql_ide_html("graphiql"))
+        try:
+            if media is None:
+                raise RequestError(406, f"Accept must allow {GRAPHQL_RESPONSE} or {JSON}", "NOT_ACCEPTABLE")
+            params = await _read_params(request, self.settings.max_body_bytes)
+            principal = self.auth.principal(request.headers.get("authorization"))
+            try:
+                document = parse(params.query, max_tokens=self.settings.max_query_tokens)
+            except GraphQLError as exc:
+                return self._respond(media, {"errors": [_coded(exc, "GRAPHQL_PARSE_FAILED")]}, request_error=True)
+            chosen = get_operation_ast(document, params.operation_name)
+            if chosen is None:
+                what = (
+                    f"no operation named {params.operation_name!r}"
+                    if params.operation_name
+                    else ("several operations: give operationName")
+                )
+                raise RequestError(400, f"the document has {what}", "GRAPHQL_VALIDATION_FAILED")
+            operation = chosen.operation.value
+            if request.method == "GET" and chosen.operation is not OperationType.QUERY:
+                raise RequestError(
+                    405, f"a {operation} must be sent with POST", "METHOD_NOT_ALLOWED", {"Allow": "POST"}
+                )
+            self._authorise(principal, document, chosen)
+            result = await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=Context(self.services, principal),
+                operation_name=params.operation_name,
+                allowed_operation_types=[StrawberryOperation.QUERY, StrawberryOperation.MUTATION],
+            )
+            errors = [formatted(e) for e in result.errors or []]
+            for e in errors:
+                self.metrics.errors.labels(e.get("extensions", {}).get("code", "")).inc()
+            # A result without data and without any located error never executed: a request error.
+            request_error = result.data is None and all(e.path is None for e in result.errors or [])
+            body: dict[str, Any] = {} if request_error else {"data": result.data}
+            if errors:
+                body["errors"] = errors
+            response = self._respond(media, body, request_error=request_error)
+        except AuthError as exc:
+            headers = {"WWW-Authenticate": 'Bearer realm="flowmap"'} if exc.status == 401 else {}
+            response = self._error(media, exc.status, str(exc), exc.code, headers)
+        except RequestError as exc:
+            response = self._error(media, exc.status, str(exc), exc.code, exc.headers)
+        self.metrics.requests.labels(operation, str(response.status_code)).inc()
+        self.metrics.latency.labels(operation).observe(time.perf_counter() - started)
+        return response
+
+    def _respond(self, media: str, body: dict[str, Any], *, request_error: bool) -> Response:
+        status = 400 if request_error and media == GRAPHQL_RESPONSE else 200
+        return _json(media, status, body)
+
+    def _error(self, media: str | None, status: int, message: str, code: str, headers: Mapping[str, str]) -> Response:
+        self.metrics.errors.labels(code).inc()
+        return _json(media or JSON, status, {"errors": [{"message": message, "extensions": {"code": code}}]}, headers)
+
+
+def _coded(error: GraphQLError, code: str) -> dict[str, Any]:
+    out = dict(error.formatted)
+    out["extensions"] = {"code": code}
+    return out
+
+
+def _wants_html(request: Request) -> bool:
+    return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+
+
+def _json(media: str, status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None) -> Response:
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(content, status_code=status, media_type=f"{media}; charset=utf-8", headers=dict(headers or {}))
+
+
+def graphql_router(endpoint: GraphQLEndpoint) -> APIRouter:
+    router = APIRouter()
+    router.add_api_route("/graphql", endpoint.handle, methods=["GET", "POST"], include_in_schema=False)
+    return router

@@ -1,0 +1,106 @@
+"""Maintaining the map: each mutation needs the edit permission, is validated whole, atomic and audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from flowmap.api.auth import CanEdit
+from flowmap.api.context import Context
+from flowmap.api.inputs import DpfStatusInput, EngagementInput, EvidenceInput, OrganizationInput, to_model
+from flowmap.api.types.organizations import Engagement, Organization
+from flowmap.domain import models
+from flowmap.domain.mechanisms import MechanismCode
+from flowmap.errors import Issue, ValidationFailed
+
+Ctx = Info[Context, Any]
+DPF_FRAMEWORKS = (MechanismCode.DPF_EU_US, MechanismCode.DPF_UK_EXT, MechanismCode.DPF_SWISS_US)
+
+
+@strawberry.enum
+class EvidenceTarget(Enum):
+    ORGANIZATION = "ORGANIZATION"
+    ENGAGEMENT = "ENGAGEMENT"
+
+
+Evidenced = Annotated[Organization | Engagement, strawberry.union("Evidenced")]
+
+
+def _evidence(value: EvidenceInput | None, argument: str) -> models.Evidence | None:
+    return to_model(models.Evidence, value, argument) if value is not None else None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create or replace an organisation.", permission_classes=[CanEdit])
+    async def upsert_organization(self, info: Ctx, input: OrganizationInput) -> Organization:
+        org = to_model(models.Organization, input, "input")
+        saved = await info.context.services.editor.upsert_organization(info.context.actor, org)
+        info.context.changed()
+        return Organization(model=saved)
+
+    @strawberry.mutation(
+        description="Create or replace an engagement (its id defaults to 'exporter>importer').",
+        permission_classes=[CanEdit],
+    )
+    async def upsert_engagement(self, info: Ctx, input: EngagementInput) -> Engagement:
+        engagement = to_model(models.Engagement, input, "input")
+        saved = await info.context.services.editor.upsert_engagement(info.context.actor, engagement)
+        info.context.changed()
+        return Engagement(model=saved)
+
+    @strawberry.mutation(
+        description="End an engagement on validTo (its last day). It stays in the map, so earlier dates still see it.",
+        permission_classes=[CanEdit],
+    )
+    async def retire_engagement(
+        self, info: Ctx, id: strawberry.ID, valid_to: date, evidence: EvidenceInput | None = None
+    ) -> Engagement:
+        saved = await info.context.services.editor.retire_engagement(
+            info.context.actor, str(id), valid_to, _evidence(evidence, "evidence")
+        )
+        info.context.changed()
+        return Engagement(model=saved)
+
+    @strawberry.mutation(description="Record the transfer impact assessment on file.", permission_classes=[CanEdit])
+    async def record_tia(
+        self, info: Ctx, engagement_id: strawberry.ID, reference: str, evidence: EvidenceInput | None = None
+    ) -> Engagement:
+        saved = await info.context.services.editor.record_tia(
+            info.context.actor, str(engagement_id), reference, _evidence(evidence, "evidence")
+        )
+        info.context.changed()
+        return Engagement(model=saved)
+
+    @strawberry.mutation(
+        description="Record an organisation's DPF listing as last checked; replaces its record for that framework.",
+        permission_classes=[CanEdit],
+    )
+    async def record_dpf_status(self, info: Ctx, organization_id: strawberry.ID, input: DpfStatusInput) -> Organization:
+        if input.framework not in DPF_FRAMEWORKS:
+            allowed = ", ".join(DPF_FRAMEWORKS)
+            raise ValidationFailed([Issue("input", "framework", f"{input.framework} is not a DPF list ({allowed})")])
+        certification = to_model(models.Certification, input, "input")
+        saved = await info.context.services.editor.record_certification(
+            info.context.actor, str(organization_id), certification
+        )
+        info.context.changed()
+        return Organization(model=saved)
+
+    @strawberry.mutation(description="Add evidence to an organisation or engagement.", permission_classes=[CanEdit])
+    async def attach_evidence(
+        self, info: Ctx, target: EvidenceTarget, target_id: strawberry.ID, evidence: EvidenceInput
+    ) -> Evidenced:
+        ev = to_model(models.Evidence, evidence, "evidence")
+        editor, actor = info.context.services.editor, info.context.actor
+        result: Organization | Engagement
+        if target is EvidenceTarget.ORGANIZATION:
+            result = Organization(model=await editor.attach_evidence_to_organization(actor, str(target_id), ev))
+        else:
+            result = Engagement(model=await editor.attach_evidence_to_engagement(actor, str(target_id), ev))
+        info.context.changed()
+        return result
