@@ -26,6 +26,10 @@ def _render(dialect: Dialect) -> str:
         ("read documents", q.read_documents(dialect)),
         ("read citations", q.read_citations(dialect)),
         ("read engagements", q.read_engagements(dialect)),
+        ("read meta value", q.read_meta_value("revision", dialect)),
+        ("delete engagement", q.delete_engagement("a", "a>b", dialect)),
+        ("delete parent", q.delete_parent("a", dialect)),
+        ("read audit", q.read_audit(0, 10, dialect)),
         *[(f"count {t.name}", q.count_nodes(t, dialect)) for t in NODE_TABLES],
         *[(f"count {r.name}", q.count_rels(r, dialect)) for r in REL_TABLES],
         *[(f"delete {t.name}", q.delete_all(t, dialect)) for t in NODE_TABLES],
@@ -57,5 +61,8 @@ def test_no_value_is_ever_formatted_into_cypher() -> None:
             *q.upsert_nodes(ORGANIZATION, [{"id": marker}], dialect),
             *q.upsert_rels(ENGAGES, [{"src": marker, "dst": marker, "id": marker}], dialect),
             q.read_organization(marker, dialect),
+            q.delete_engagement(marker, marker, dialect),
+            q.delete_parent(marker, dialect),
+            q.read_meta_value(marker, dialect),
         ]
         assert all(marker not in b.cypher for b in built)

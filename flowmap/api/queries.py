@@ -299,7 +299,8 @@ class Query:
         day = today(as_of)
         reaches = list(ChainIndex(snapshot.flow_map.engagements, day).walk(client, depth))
         transfers = [t for t in (await _assessment(info, day, client)).transfers if len(t.path) <= depth]
-        return chain_of(client, day, depth, reaches, transfers)
+        names = {o.id: o.name for o in snapshot.flow_map.organizations}
+        return chain_of(client, day, depth, reaches, transfers, names)
 
     @strawberry.field(description="Every committed change, newest first.", permission_classes=[CanRead])
     async def audit_log(self, info: Ctx, first: int | None = None, after: str | None = None) -> Connection[AuditEntry]:

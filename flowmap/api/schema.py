@@ -13,14 +13,23 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
 from flowmap.api.auth import Permission, Requires
-from flowmap.api.errors import MaskUnexpected
+from flowmap.api.errors import MaskUnexpected, should_mask
 from flowmap.api.mutations import Mutation
 from flowmap.api.queries import Query
 from flowmap.settings import Settings
-from graphql import OperationType
+from graphql import GraphQLError, OperationType
+
+
+class FlowmapSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Log only what is masked (our bugs); a caller's bad input is theirs to read, not an operator's alarm."""
+        unexpected = [e for e in errors if should_mask(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -33,7 +42,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return FlowmapSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 def root_permissions(schema: strawberry.Schema) -> dict[tuple[OperationType, str], list[Permission]]:

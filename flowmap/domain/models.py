@@ -24,7 +24,20 @@ MAX_QUOTE_WORDS = 20
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._:~-]*$", max_length=200)]
 # Engagement ids read as "exporter>importer", optionally with a suffix: "acme>aws:hosting".
 EngagementId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._:~>-]*$", max_length=400)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_printable(value: str) -> str:
+    """Control characters (NUL and friends) are never part of a fact; they break exports and terminals."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X} at position {found.start()}")
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_check_printable)
+]
 CountryCode = Annotated[str, AfterValidator(check_country_code)]
 CategoryKey = Annotated[str, AfterValidator(check_category_key)]
 
@@ -48,7 +61,12 @@ def _check_duration(value: str) -> str:
     return value
 
 
-Quote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_quote)]
+Quote = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=400),
+    AfterValidator(_check_printable),
+    AfterValidator(_check_quote),
+]
 Language = Annotated[str, AfterValidator(_check_language)]
 Duration = Annotated[str, AfterValidator(_check_duration)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +69,6 @@ async def seeded(tmp_path: Path, seed_map: FlowMap) -> AsyncIterator[GraphStore]
     await store.close()
 
 
-
-
 @asynccontextmanager
 async def serve(store: GraphStore, **settings: Any) -> AsyncIterator[Api]:
     app = create_app(Settings(**settings), store=store)
@@ -90,7 +88,5 @@ async def api(seeded: GraphStore) -> AsyncIterator[Api]:
 @pytest.fixture
 async def secured(seeded: GraphStore) -> AsyncIterator[Api]:
     """Bound to every interface, so tokens are required."""
-    async with serve(seeded, host="0.0.0.0", api_tokens=SecretStr(TOKENS)) as opened:  # noqa: S104
+    async with serve(seeded, host="0.0.0.0", api_tokens=SecretStr(TOKENS)) as opened:
         yield opened
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -261,7 +262,9 @@ class ChainEdge:
     source: str
     target: str
     kind: ChainEdgeKind
-    status: results.Status | None = strawberry.field(description="Worst status of the transfers along this edge.")
+    status: results.Status | None = strawberry.field(
+        description="Worst status of the transfers along this edge; null when none is a transfer (data stays inside)."
+    )
     data_categories: list[DataCategory]
     engagement_id: strawberry.Private[str | None]
 
@@ -288,7 +291,14 @@ class Chain:
         return found
 
 
-def chain_of(client: str, day: date, max_depth: int, reaches: list[Reach], transfers: list[results.Transfer]) -> Chain:
+def chain_of(
+    client: str,
+    day: date,
+    max_depth: int,
+    reaches: list[Reach],
+    transfers: list[results.Transfer],
+    names: Mapping[str, str],
+) -> Chain:
     """Nodes and edges of every path the walk finds; edges carry the worst status of the transfers over them."""
     depth: dict[str, int] = {f"org:{client}": 0}
     nodes: dict[str, ChainNode] = {}
@@ -299,7 +309,7 @@ def chain_of(client: str, day: date, max_depth: int, reaches: list[Reach], trans
         depth[node_id] = min(depth.get(node_id, d), d)
         if node_id not in nodes:
             place = country(code)
-            label = org or (place.name if place else "unnamed destinations")
+            label = names.get(org, org) if org else (place.name if place else "unnamed destinations")
             nodes[node_id] = ChainNode(
                 id=node_id,
                 kind=ChainNodeKind.ORGANIZATION if org else ChainNodeKind.COUNTRY,
