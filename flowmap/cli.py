@@ -146,17 +146,26 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port [default: FLOWMAP_PORT].")] = None,
     seed_first: Annotated[bool, typer.Option("--seed", help="Load the seed map before serving.")] = False,
 ) -> None:
-    """Serve the API (/graphql, /healthz). In embedded mode this process owns the database file."""
+    """Serve the API (/graphql, /healthz, /metrics). In embedded mode this process owns the database file.
+
+    Bound to anything but loopback it needs FLOWMAP_API_TOKENS; on loopback without tokens it is open to you alone.
+    """
     import uvicorn
 
     from flowmap.api.app import create_app
 
-    settings = get_settings()
+    settings = get_settings().model_copy(
+        update={"host": host or get_settings().host, "port": port or get_settings().port}
+    )
+    try:
+        app = create_app(settings)  # refuses an exposed address without tokens, before touching the store
+    except FlowmapError as exc:
+        _exit(exc)
     if seed_first:
         _print_counts(_run(_seed(settings, settings.seeds_dir, reset=False)))
     else:
         _run(_preflight(settings))  # a locked or unreachable store fails here, clearly, not in uvicorn's startup
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(app, host=settings.host, port=settings.port)
 
 
 def _day(value: str | None, option: str) -> date:

@@ -48,3 +48,14 @@ def test_serve_seeds_and_reports_health(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_refuses_an_exposed_address_without_tokens(tmp_path: Path) -> None:
+    env = {**os.environ, "FLOWMAP_DATA_DIR": str(tmp_path), "FLOWMAP_STORE": "embedded", "FLOWMAP_API_TOKENS": ""}
+    exe = Path(sys.executable).parent / "flowmap"
+    done = subprocess.run(
+        [str(exe), "serve", "--host", "0.0.0.0"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert "FLOWMAP_API_TOKENS" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "flowmap.lbug").exists()  # refused before touching the store
