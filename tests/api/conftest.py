@@ -48,6 +48,11 @@ class Api:
             body["operationName"] = operation_name
         return await self.http.post("/graphql", json=body, headers=headers)
 
+    async def state(self) -> tuple[object, ...]:
+        """Everything a refused or failed request must leave alone: counts, revision, audit log, the map."""
+        store = self.store
+        return (await store.counts(), await store.revision(), await store.audit_count(), await store.read_map())
+
     async def data(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
         """The data of a request that must succeed without errors."""
         response = await self.post(query, variables, **kw)

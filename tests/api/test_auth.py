@@ -19,16 +19,6 @@ MUTATION = """mutation ($id: ID!) {
 ENGAGEMENT = "demo.client-nl>demo.nimbus-cloud"
 
 
-async def _state(api: Api) -> tuple[object, ...]:
-    """Everything a refused mutation must leave alone."""
-    return (
-        await api.store.counts(),
-        await api.store.revision(),
-        await api.store.audit_count(),
-        await api.store.read_map(),
-    )
-
-
 def test_every_root_field_declares_a_permission() -> None:
     """Walks the whole schema: a mutation (or query) nobody guarded fails here."""
     permissions = root_permissions(build_schema(Settings()))
@@ -62,22 +52,22 @@ def test_bad_token_settings_are_named_without_echoing_tokens(raw: str, message: 
 
 
 async def test_unauthenticated_mutation_to_an_exposed_server_is_401_and_changes_nothing(secured: Api) -> None:
-    before = await _state(secured)
+    before = await secured.state()
     response = await secured.post(MUTATION, {"id": ENGAGEMENT})
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert "data" not in response.json()
-    assert await _state(secured) == before
+    assert await secured.state() == before
 
 
 @pytest.mark.parametrize("token", [VIEWER, PROCUREMENT])
 async def test_read_only_roles_get_403_for_mutations(secured: Api, token: str) -> None:
-    before = await _state(secured)
+    before = await secured.state()
     response = await secured.post(MUTATION, {"id": ENGAGEMENT}, token=token)
     assert response.status_code == 403
     assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert await _state(secured) == before
+    assert await secured.state() == before
 
 
 async def test_unknown_token_is_401(secured: Api) -> None:

@@ -38,22 +38,13 @@ TRANSFERS_TO_GOOGLE = """query ($asOf: Date) {
 }"""
 
 
-async def _state(api: Api) -> tuple[object, ...]:
-    return (
-        await api.store.counts(),
-        await api.store.revision(),
-        await api.store.audit_count(),
-        await api.store.read_map(),
-    )
-
-
 async def _error(api: Api, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     """The single error of a refused mutation, after checking it changed nothing."""
-    before = await _state(api)
+    before = await api.state()
     response = await api.post(query, variables)
     body = response.json()
     assert response.status_code == 200 and body["data"] is None, body
-    assert await _state(api) == before
+    assert await api.state() == before
     (error,) = body["errors"]
     return dict(error)
 

@@ -13,7 +13,14 @@ from strawberry.types import Info
 from flowmap import NOT_LEGAL_ADVICE
 from flowmap.api.pagination import Connection, paginate
 from flowmap.api.types.law import Country, DataCategory, Mechanism, mechanism
-from flowmap.api.types.organizations import Engagement, Organization, country, load_organization
+from flowmap.api.types.organizations import (
+    Engagement,
+    Organization,
+    country,
+    load_organization,
+    required_engagement,
+    required_organization,
+)
 from flowmap.domain import results, scenario
 from flowmap.domain.chains import Reach
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
@@ -47,21 +54,15 @@ class Hop:
 
     @strawberry.field
     async def engagement(self, info: Info[Any, Any]) -> Engagement:
-        found = await info.context.engagements.load(self.model.engagement)
-        assert found is not None
-        return Engagement(model=found)
+        return await required_engagement(info, self.model.engagement)
 
     @strawberry.field
     async def exporter(self, info: Info[Any, Any]) -> Organization:
-        found = await load_organization(info, self.model.exporter)
-        assert found is not None
-        return found
+        return await required_organization(info, self.model.exporter)
 
     @strawberry.field
     async def importer(self, info: Info[Any, Any]) -> Organization:
-        found = await load_organization(info, self.model.importer)
-        assert found is not None
-        return found
+        return await required_organization(info, self.model.importer)
 
     @strawberry.field
     def role(self) -> Role:
@@ -94,15 +95,11 @@ class Transfer:
 
     @strawberry.field
     async def client(self, info: Info[Any, Any]) -> Organization:
-        found = await load_organization(info, self.model.client)
-        assert found is not None
-        return found
+        return await required_organization(info, self.model.client)
 
     @strawberry.field
     async def importer(self, info: Info[Any, Any]) -> Organization:
-        found = await load_organization(info, self.model.importer)
-        assert found is not None
-        return found
+        return await required_organization(info, self.model.importer)
 
     @strawberry.field(description="Null when the source does not say where the data goes.")
     def destination(self) -> Country | None:
@@ -270,10 +267,7 @@ class ChainEdge:
 
     @strawberry.field
     async def engagement(self, info: Info[Any, Any]) -> Engagement | None:
-        if self.engagement_id is None:
-            return None
-        found = await info.context.engagements.load(self.engagement_id)
-        return Engagement(model=found) if found else None
+        return await required_engagement(info, self.engagement_id) if self.engagement_id else None
 
 
 @strawberry.type(description="One client's reachable subgraph on a date, for drawing.")
@@ -286,9 +280,7 @@ class Chain:
 
     @strawberry.field
     async def client(self, info: Info[Any, Any]) -> Organization:
-        found = await load_organization(info, self.client_id)
-        assert found is not None
-        return found
+        return await required_organization(info, self.client_id)
 
 
 def chain_of(

@@ -125,15 +125,11 @@ class Engagement:
 
     @strawberry.field
     async def exporter(self, info: Info[Any, Any]) -> Organization:
-        found = await load_organization(info, self.model.exporter)
-        assert found is not None  # the store never holds an engagement without both ends
-        return found
+        return await required_organization(info, self.model.exporter)
 
     @strawberry.field
     async def importer(self, info: Info[Any, Any]) -> Organization:
-        found = await load_organization(info, self.model.importer)
-        assert found is not None
-        return found
+        return await required_organization(info, self.model.importer)
 
     @strawberry.field
     def role(self) -> models.Role:
@@ -300,3 +296,16 @@ async def load_organization(info: Info[Any, Any], org_id: str | None) -> Organiz
         return None
     found = await info.context.organizations.load(org_id)
     return Organization(model=found) if found else None
+
+
+async def required_organization(info: Info[Any, Any], org_id: str) -> Organization:
+    """An organisation the map guarantees (an engagement's end, a transfer's client): never null."""
+    found = await load_organization(info, org_id)
+    assert found is not None, org_id  # the store never holds an engagement without both ends
+    return found
+
+
+async def required_engagement(info: Info[Any, Any], engagement_id: str) -> Engagement:
+    found = await info.context.engagements.load(engagement_id)
+    assert found is not None, engagement_id
+    return Engagement(model=found)
