@@ -70,7 +70,7 @@ query Exposure($asOf: Date, $clientId: ID) {
     transferCount
     worstStatus
     dataCategories { key }
-    importers { id name }
+    importers(first: 100) { totalCount edges { node { id name } } }
     mechanisms { code }
   }
 }

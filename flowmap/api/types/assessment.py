@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import date
 from enum import Enum
@@ -11,7 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from flowmap import NOT_LEGAL_ADVICE
-from flowmap.api.pagination import Connection, paginate
+from flowmap.api.pagination import Connection, connection, paginate, window
 from flowmap.api.types.law import Country, DataCategory, Mechanism, mechanism
 from flowmap.api.types.organizations import (
     Engagement,
@@ -156,9 +157,17 @@ class CountryExposure:
     importer_ids: strawberry.Private[list[str]]
 
     @strawberry.field
-    async def importers(self, info: Info[Any, Any]) -> list[Organization]:
-        found = [await load_organization(info, i) for i in self.importer_ids]
-        return [o for o in found if o]
+    def importer_count(self) -> int:
+        return len(self.importer_ids)
+
+    @strawberry.field(description="The importers the data reaches there, by id.")
+    async def importers(
+        self, info: Info[Any, Any], first: int | None = None, after: str | None = None
+    ) -> Connection[Organization]:
+        offset, limit = window(first, after, info.context.settings.max_page_size)
+        page = self.importer_ids[offset : offset + limit]
+        found = await asyncio.gather(*(required_organization(info, i) for i in page))
+        return connection(list(found), offset, len(self.importer_ids))
 
 
 def exposure(transfers: list[results.Transfer], info: Info[Any, Any]) -> list[CountryExposure]:
