@@ -186,6 +186,8 @@ class GraphQLEndpoint:
                 )
                 raise RequestError(400, f"the document has {what}", "GRAPHQL_VALIDATION_FAILED")
             operation = chosen.operation.value
+            if chosen.operation is OperationType.SUBSCRIPTION:
+                raise RequestError(400, "this API has no subscriptions", "GRAPHQL_VALIDATION_FAILED")
             if request.method == "GET" and chosen.operation is not OperationType.QUERY:
                 raise RequestError(
                     405, f"a {operation} must be sent with POST", "METHOD_NOT_ALLOWED", {"Allow": "POST"}

@@ -111,6 +111,11 @@ async def test_operation_name_selects_and_unknown_names_are_400(api: Api) -> Non
     assert (await api.post(doc)).status_code == 400  # ambiguous without a name
 
 
+async def test_subscriptions_are_a_request_error(api: Api) -> None:
+    response = await api.post("subscription { version }")
+    assert response.status_code == 400 and "data" not in response.json()
+
+
 async def test_graphiql_for_browsers(api: Api) -> None:
     response = await api.http.get("/graphql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 200 and "graphiql" in response.text.lower()
