@@ -26,12 +26,13 @@ from flowmap.store import GraphStore, open_store
 
 def services_for(settings: Settings, store: GraphStore) -> Services:
     snapshots = SnapshotCache(store)
+    kb = load_knowledge_base()
     return Services(
         settings=settings,
         store=store,
-        kb=load_knowledge_base(),
+        kb=kb,
         snapshots=snapshots,
-        assessor=Assessor(load_knowledge_base(), settings.max_depth),
+        assessor=Assessor(kb, settings.max_depth),
         editor=MapEditor(store, snapshots),
     )
 

@@ -38,16 +38,16 @@ def _dump(model: Model | None) -> dict[str, Any] | None:
     return model.model_dump(mode="json", exclude_defaults=True) if model is not None else None
 
 
-def revalidate(cls: type[M], data: dict[str, Any], argument: str, blame: str = "") -> M:
+def revalidate(cls: type[M], data: dict[str, Any], argument: str) -> M:
     """Build ``cls`` from ``data`` with every model rule applied; errors name the argument's field.
 
-    ``blame`` is the field to name for an error about the model as a whole (e.g. dates out of order).
+    An error about the model as a whole (e.g. dates out of order) names the argument itself.
     """
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
         issues = [
-            Issue(file=argument, path=format_path(path) or blame, message=message)
+            Issue(file=argument, path=format_path(path), message=message)
             for path, message in pydantic_messages(exc.errors())
         ]
         raise ValidationFailed(issues) from None
@@ -155,7 +155,7 @@ class MapEditor:
 
         def change(snapshot: MapSnapshot, e: Engagement) -> Engagement:
             data = e.model_dump() | {"valid_to": valid_to, "evidence": [*e.evidence, *([evidence] if evidence else [])]}
-            retired = revalidate(Engagement, data, "validTo", blame="")
+            retired = revalidate(Engagement, data, "validTo")
             _check_evidence(snapshot, evidence, "evidence")
             return retired
 
