@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         description="Bearer tokens as 'name:role:token' entries, comma-separated; role is viewer, editor or "
         "procurement. Without any, only a loopback-bound server starts, open to its one local user.",
     )
+    frontend_dir: Path = Field(
+        default=PROJECT_ROOT / "frontend" / "dist", description="The built dashboard, served at /."
+    )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at /graphql to browsers (development).")
     introspection: bool = Field(default=True, description="Allow schema introspection (turn off in production).")
     max_query_depth: int = Field(default=12, ge=2, le=50)

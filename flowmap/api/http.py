@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.graphql import OperationType as StrawberryOperation
@@ -240,9 +240,3 @@ def _wants_html(request: Request) -> bool:
 def _json(media: str, status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None) -> Response:
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return Response(content, status_code=status, media_type=f"{media}; charset=utf-8", headers=dict(headers or {}))
-
-
-def graphql_router(endpoint: GraphQLEndpoint) -> APIRouter:
-    router = APIRouter()
-    router.add_api_route("/graphql", endpoint.handle, methods=["GET", "POST"], include_in_schema=False)
-    return router
