@@ -1,0 +1,1 @@
+"""Reading vendor documents into draft facts, offline and deterministically (issue 6)."""

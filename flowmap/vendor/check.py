@@ -1,0 +1,65 @@
+"""The pre-onboarding check: the candidate judged on an overlay of the real map, and what it adds to the exposure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flowmap import NOT_LEGAL_ADVICE
+from flowmap.domain.assess import assess
+from flowmap.domain.law import KnowledgeBase
+from flowmap.domain.models import FlowMap
+from flowmap.domain.results import Finding, Transfer
+from flowmap.errors import NotFound
+from flowmap.extract.facts import Extraction
+from flowmap.vendor.candidate import Candidate, build_candidate
+from flowmap.vendor.questionnaire import Question, questionnaire
+
+
+@dataclass(frozen=True)
+class VendorReport:
+    as_of: date
+    candidate: Candidate
+    extractions: tuple[Extraction, ...]
+    transfers: tuple[Transfer, ...]  # the client's transfers through the candidate
+    findings: tuple[Finding, ...]  # on the candidate's transfers, organisations and documents
+    new_destinations: tuple[str | None, ...]  # destinations the client did not reach before (None: unnamed)
+    questions: tuple[Question, ...]
+    disclaimer: str = NOT_LEGAL_ADVICE
+
+
+def check_vendor(
+    flow_map: FlowMap,
+    extractions: list[Extraction],
+    kb: KnowledgeBase,
+    day: date,
+    *,
+    client_id: str | None = None,
+    client_country: str = "BE",
+    max_depth: int = 8,
+) -> VendorReport:
+    """``flow_map`` is read, never changed; the candidate only exists in the overlay."""
+    client = None
+    if client_id is not None:
+        client = next((o for o in flow_map.organizations if o.id == client_id), None)
+        if client is None:
+            raise NotFound("client", f"--client {client_id!r} is not an organisation in the map")
+    candidate = build_candidate(extractions, client, client_country, kb, day)
+    through = {e.key for e in candidate.engagements}
+    result = assess(candidate.overlay(flow_map), day, kb, clients=[candidate.client.id], max_depth=max_depth)
+    mine = [t for t in result.transfers if any(h.engagement in through for h in t.path)]
+    before = set()
+    if client is not None:
+        before = {t.destination for t in assess(flow_map, day, kb, clients=[client.id], max_depth=max_depth).transfers}
+    subjects = candidate.subjects
+    findings = [f for f in result.findings if f.subject in subjects]
+    new = sorted({t.destination for t in mine} - before, key=lambda d: (d is None, d or ""))
+    return VendorReport(
+        as_of=day,
+        candidate=candidate,
+        extractions=tuple(extractions),
+        transfers=tuple(mine),
+        findings=tuple(findings),
+        new_destinations=tuple(new),
+        questions=tuple(questionnaire(candidate, mine, findings, kb)),
+    )
