@@ -20,12 +20,15 @@ from flowmap.domain.mechanisms import MechanismCode
 from flowmap.domain.models import FlowMap
 from flowmap.domain.scenario import Revocation, Withdrawal, run_scenario
 from flowmap.errors import FlowmapError
+from flowmap.extract.facts import Extraction
 from flowmap.ingest.seeds import load_seed_map
 from flowmap.law import load_knowledge_base
 from flowmap.reporting import Format, render_assessment, render_scenario
 from flowmap.settings import PROJECT_ROOT, Settings, get_settings
 from flowmap.store import Counts, open_store
 from flowmap.store.executor import Progress
+from flowmap.vendor.candidate import Candidate
+from flowmap.vendor.render import VendorFormat, render_vendor_report
 
 app = typer.Typer(
     help=f"flowmap: where personal data goes, and on which legal basis. {NOT_LEGAL_ADVICE}",
@@ -244,6 +247,84 @@ def scenario(
         max_depth=get_settings().max_depth,
     )
     typer.echo(render_scenario(result, fmt))
+
+
+def _extractions(files: list[Path]) -> list[Extraction]:
+    from flowmap.extract import extract
+    from flowmap.intake import IntakeDocument, read
+    from flowmap.vendor.tables import table_extraction
+
+    out = []
+    for file in files:
+        item = read(file)
+        if isinstance(item, IntakeDocument):
+            out.append(extract(item.text, source=item.name, language=item.language))
+        else:
+            out.append(table_extraction(item))
+    return out
+
+
+async def _commit_candidate(settings: Settings, candidate: Candidate) -> int:
+    store = await open_store(settings)
+    try:
+        part = FlowMap(
+            legal_references=candidate.legal_references,
+            documents=candidate.documents,
+            organizations=[o for o in candidate.organizations if o.id != candidate.client.id],
+            engagements=candidate.engagements,
+        )
+        return await store.write_map(part, operation="checkVendor --commit")
+    finally:
+        await store.close()
+
+
+@app.command("check-vendor")
+def check_vendor(
+    files: Annotated[list[Path], typer.Argument(help="The vendor's documents: txt, md, html, pdf; csv or xlsx lists.")],
+    client: Client = None,
+    client_country: Annotated[
+        str, typer.Option("--client-country", help="Without --client: where the hypothetical client is established.")
+    ] = "BE",
+    as_of: AsOf = None,
+    fmt: Annotated[VendorFormat, typer.Option("--format", help="Output format.")] = VendorFormat.TABLE,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Write the reviewed facts into the map (audited); needs --client.")
+    ] = False,
+) -> None:
+    """Procurement's check of a candidate vendor: draft facts with evidence, the assessment, questions to ask.
+
+    The map is only read, unless --commit. Not legal advice.
+    """
+    from flowmap.vendor.check import check_vendor as run_check
+
+    day = _day(as_of, "--as-of")
+    try:
+        check_country_code(client_country)
+    except ValueError as exc:
+        _err(f"error: --client-country: {exc}")
+        raise typer.Exit(2) from None
+    if commit and client is None:
+        _err("error: --commit needs --client: facts are written as that client's engagement of the vendor")
+        raise typer.Exit(2)
+    settings = get_settings()
+    try:
+        extractions = _extractions(files)
+        flow_map, kb, _ = _map_and_law(None)
+        report = run_check(
+            flow_map,
+            extractions,
+            kb,
+            day,
+            client_id=client,
+            client_country=client_country,
+            max_depth=settings.max_depth,
+        )
+    except FlowmapError as exc:
+        _exit(exc)
+    typer.echo(render_vendor_report(report, fmt))
+    if commit:
+        revision = _run(_commit_candidate(settings, report.candidate))
+        _err(f"committed the vendor's facts to the map (revision {revision}, audited)")
 
 
 @app.command("export-schema")

@@ -44,6 +44,9 @@ class Context(BaseContext):
         self.settings = services.settings
         self.kb = services.kb
         self._snapshot: asyncio.Future[MapSnapshot] | None = None
+        # Entities that exist only in this request (a vendor check's candidate), resolved before the map's.
+        self._overlay_organizations: dict[str, Organization] = {}
+        self._overlay_engagements: dict[str, Engagement] = {}
         self.organizations = DataLoader[str, Organization | None](load_fn=self._organizations)
         self.engagements = DataLoader[str, Engagement | None](load_fn=self._engagements)
         self.assessments = DataLoader[AssessmentKey, Assessment](load_fn=self._assessments)
@@ -64,13 +67,18 @@ class Context(BaseContext):
         for loader in (self.organizations, self.engagements, self.assessments):
             loader.clear_all()
 
+    def overlay(self, organizations: Sequence[Organization], engagements: Sequence[Engagement]) -> None:
+        """Make request-only entities resolvable, e.g. a candidate vendor that is never written."""
+        self._overlay_organizations.update((o.id, o) for o in organizations)
+        self._overlay_engagements.update((e.key, e) for e in engagements)
+
     async def _organizations(self, ids: Sequence[str]) -> list[Organization | None]:
         snapshot = await self.snapshot()
-        return [snapshot.organizations.get(i) for i in ids]
+        return [self._overlay_organizations.get(i) or snapshot.organizations.get(i) for i in ids]
 
     async def _engagements(self, ids: Sequence[str]) -> list[Engagement | None]:
         snapshot = await self.snapshot()
-        return [snapshot.engagements.get(i) for i in ids]
+        return [self._overlay_engagements.get(i) or snapshot.engagements.get(i) for i in ids]
 
     async def _assessments(self, keys: Sequence[AssessmentKey]) -> list[Assessment]:
         snapshot = await self.snapshot()

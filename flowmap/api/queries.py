@@ -9,13 +9,15 @@ import strawberry
 from strawberry.types import Info
 
 from flowmap import NOT_LEGAL_ADVICE, __version__
-from flowmap.api.auth import CanRead
+from flowmap.api.auth import CanCheckVendors, CanRead
 from flowmap.api.context import Context
 from flowmap.api.pagination import Connection, connection, paginate, window
 from flowmap.api.types.assessment import Chain, CountryExposure, Finding, Scenario, Transfer, chain_of, exposure
 from flowmap.api.types.audit import AuditEntry
 from flowmap.api.types.law import Country, DataCategory, Mechanism, Regime, today
 from flowmap.api.types.organizations import Organization, country
+from flowmap.api.types.vendor import VendorCheck, VendorCheckInput
+from flowmap.api.vendor_check import run_vendor_check
 from flowmap.domain import results
 from flowmap.domain.categories import check_category_key, taxonomy
 from flowmap.domain.chains import ChainIndex, narrow
@@ -301,6 +303,15 @@ class Query:
         transfers = [t for t in (await _assessment(info, day, client)).transfers if len(t.path) <= depth]
         names = {o.id: o.name for o in snapshot.flow_map.organizations}
         return chain_of(client, day, depth, reaches, transfers, names)
+
+    @strawberry.field(
+        description="Procurement's pre-onboarding check: a candidate's documents (or facts) judged as if the client "
+        "engaged it, with draft facts, transfers, findings and questions for the vendor. Writes nothing. "
+        "Not legal advice.",
+        permission_classes=[CanCheckVendors],
+    )
+    async def vendor_check(self, info: Ctx, input: VendorCheckInput) -> VendorCheck:
+        return await run_vendor_check(info.context, input)
 
     @strawberry.field(description="Every committed change, newest first.", permission_classes=[CanRead])
     async def audit_log(self, info: Ctx, first: int | None = None, after: str | None = None) -> Connection[AuditEntry]:

@@ -124,12 +124,13 @@ class GraphStore:
         reset: bool = False,
         progress: Progress | None = None,
         actor: str | None = None,
+        operation: str | None = None,
     ) -> int:
         """Write a whole validated map in one transaction (upserts; ``reset`` first removes the old map)."""
         record = AuditRecord(
             actor=actor or f"cli:{getpass.getuser()}",
             role="system",
-            operation="replaceMap" if reset else "loadMap",
+            operation=operation or ("replaceMap" if reset else "loadMap"),
             target="map",
             before=None,
             after={

@@ -42,7 +42,7 @@ def slug(text: str) -> str:
 
 def _evidence(doc_id: str, fact: DraftFact) -> Evidence:
     words = fact.span.quote.split()
-    quote = " ".join(words[:MAX_QUOTE_WORDS]) + (" …" if len(words) > MAX_QUOTE_WORDS else "")
+    quote = " ".join(words[:MAX_QUOTE_WORDS]) + ("…" if len(words) > MAX_QUOTE_WORDS else "")
     return Evidence(document=doc_id, section=f"chars {fact.span.start}-{fact.span.end}", quote=quote[:400])
 
 
@@ -157,17 +157,16 @@ def build_candidate(
         rid = f"{vendor_id}.{slug(f.value)}"
         if any(o.id == rid for o in organizations):
             continue
+        countries = [c for c in f.detail.get("country", "").split(",") if c]  # a table row may list several
         organizations.append(
             Organization(
                 id=rid,
                 name=f.value,
                 unnamed=unnamed,
                 recipient_class=f.value if unnamed else None,
-                country=f.detail.get("country"),
                 evidence=[_evidence(doc_id, f)],
             )
         )
-        country = f.detail.get("country")
         engagements.append(
             Engagement(
                 id=f"{vendor_id}>{rid}",
@@ -177,8 +176,8 @@ def build_candidate(
                 service=f.detail.get("purpose") or f.value,
                 purpose=f.detail.get("purpose") or "as the vendor's documents state",
                 categories=categories,
-                countries=[country] if country else [],
-                location_scope=LocationScope.STATED if country else (stays or LocationScope.UNKNOWN),
+                countries=countries,
+                location_scope=LocationScope.STATED if countries else (stays or LocationScope.UNKNOWN),
                 mechanisms=mechanisms,
                 evidence=[_evidence(doc_id, f)],
             )
