@@ -30,6 +30,7 @@ def questionnaire(
     asked: dict[str, Question] = {}
 
     def ask(text: str, reason: str, subject: str) -> None:
+        text = text.replace("..", ".")  # a name ending in a full stop ("Acme, Inc.") at the end of a question
         asked.setdefault(text, Question(text, reason, subject))
 
     for t in transfers:

@@ -240,7 +240,7 @@ test.describe('organisations', () => {
 test.describe('quality', () => {
   test('every view passes axe (WCAG 2.1 A/AA, contrast included) and shows the disclaimer', async ({ page }) => {
     test.setTimeout(60_000);
-    const views = ['/', '/#/findings', '/#/chains?client=demo.client-nl', '/#/time-travel', '/#/what-if?dpf=1', '/#/org/interactions', '/#/organisations'];
+    const views = ['/', '/#/findings', '/#/chains?client=demo.client-nl', '/#/time-travel', '/#/what-if?dpf=1', '/#/org/interactions', '/#/organisations', '/#/vendor-check'];
     const problems: string[] = [];
     for (const v of views) {
       await page.goto(v);

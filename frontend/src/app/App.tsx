@@ -13,6 +13,7 @@ const TimeTravel = lazy(() => import('../views/TimeTravel'));
 const WhatIf = lazy(() => import('../views/WhatIf'));
 const Organisations = lazy(() => import('../views/Organisations'));
 const Organisation = lazy(() => import('../views/Organisation'));
+const VendorCheck = lazy(() => import('../views/VendorCheck'));
 const NotFound = lazy(() => import('../views/NotFound'));
 
 const TITLES: Readonly<Record<RouteName, string>> = {
@@ -23,6 +24,7 @@ const TITLES: Readonly<Record<RouteName, string>> = {
   'what-if': 'What-if',
   organisations: 'Organisations',
   organisation: 'Organisation',
+  'vendor-check': 'Vendor check',
   'not-found': 'Not found',
 };
 
@@ -51,6 +53,9 @@ export function App() {
       break;
     case 'organisation':
       view = <Organisation id={route.id ?? ''} key={route.id} />;
+      break;
+    case 'vendor-check':
+      view = <VendorCheck />;
       break;
     default:
       view = <NotFound />;

@@ -15,6 +15,7 @@ const NAV: ReadonlyArray<{ path: string; label: string; routes: RouteName[] }> =
   { path: '/time-travel', label: 'Time travel', routes: ['time-travel'] },
   { path: '/what-if', label: 'What-if', routes: ['what-if'] },
   { path: '/organisations', label: 'Organisations', routes: ['organisations', 'organisation'] },
+  { path: '/vendor-check', label: 'Vendor check', routes: ['vendor-check'] },
 ];
 
 export const FALLBACK_DISCLAIMER = 'flowmap output is an aid for privacy professionals, not legal advice.';

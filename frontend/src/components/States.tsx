@@ -12,7 +12,21 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-export function ErrorPanel({ error, what, onRetry }: { error: unknown; what: string; onRetry?: () => void }) {
+export function ErrorPanel({
+  error,
+  what,
+  onRetry,
+  forbidden,
+  children,
+}: {
+  error: unknown;
+  what: string;
+  onRetry?: () => void;
+  /** What a 403 means here (default: the token's role may not read this). */
+  forbidden?: { title: string; hint: ReactNode };
+  /** More about the error, under its message. */
+  children?: ReactNode;
+}) {
   let title = `Could not load ${what}`;
   let body: ReactNode = error instanceof Error ? error.message : String(error);
   let tokenButton = false;
@@ -33,8 +47,14 @@ export function ErrorPanel({ error, what, onRetry }: { error: unknown; what: str
         tokenButton = true;
         break;
       case 'forbidden':
-        title = 'Your token does not allow this';
-        body = <>{error.message}. Use a token with a role that may read this (viewer, procurement or editor).</>;
+        title = forbidden?.title ?? 'Your token does not allow this';
+        body = forbidden ? (
+          <>
+            {forbidden.hint} <span className="muted">(The server said: {error.message}.)</span>
+          </>
+        ) : (
+          <>{error.message}. Use a token with a role that may read this (viewer, procurement or editor).</>
+        );
         tokenButton = true;
         break;
       case 'graphql':
@@ -71,6 +91,7 @@ export function ErrorPanel({ error, what, onRetry }: { error: unknown; what: str
     <div className="state state--error" role="alert" data-testid="error-panel">
       <h2 className="state-title">{title}</h2>
       <div>{body}</div>
+      {children}
       <p className="state-context">While loading {what}. Nothing shown here is stale data: the view stays empty until the API answers.</p>
       <div className="state-actions no-print">
         {onRetry && (

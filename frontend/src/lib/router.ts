@@ -1,6 +1,6 @@
 // Hash routing (#/findings?asOf=2020-07-15&severity=CRITICAL): the server serves static files only, no SPA fallback.
 
-export type RouteName = 'overview' | 'findings' | 'chains' | 'time-travel' | 'what-if' | 'organisations' | 'organisation' | 'not-found';
+export type RouteName = 'overview' | 'findings' | 'chains' | 'time-travel' | 'what-if' | 'organisations' | 'organisation' | 'vendor-check' | 'not-found';
 
 export interface Route {
   name: RouteName;
@@ -50,6 +50,7 @@ export function matchRoute(path: string): Route {
       case 'time-travel':
       case 'what-if':
       case 'organisations':
+      case 'vendor-check':
         return { name: head };
       default:
         return { name: 'not-found' };

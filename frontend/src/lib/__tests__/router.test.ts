@@ -30,7 +30,7 @@ describe('hash routing', () => {
   });
 
   it('matches every view and the organisation page', () => {
-    for (const name of ['findings', 'chains', 'time-travel', 'what-if', 'organisations'] as const) expect(matchRoute(`/${name}`).name).toBe(name);
+    for (const name of ['findings', 'chains', 'time-travel', 'what-if', 'organisations', 'vendor-check'] as const) expect(matchRoute(`/${name}`).name).toBe(name);
     expect(matchRoute('/nope').name).toBe('not-found');
     expect(matchRoute('/findings/extra').name).toBe('not-found');
   });
