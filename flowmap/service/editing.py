@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from flowmap.domain.audit import AuditRecord
-from flowmap.domain.mechanisms import CERTIFICATION_FRAMEWORKS
 from flowmap.domain.models import Certification, Engagement, Evidence, Model, Organization, evidence_paths
 from flowmap.errors import Issue, NotFound, PathKey, ValidationFailed, format_path, pydantic_messages
 from flowmap.service.snapshot import MapSnapshot, SnapshotCache
@@ -86,123 +85,128 @@ class MapEditor:
     def _record(self, actor: Actor, operation: str, target: str, before: Model | None, after: Model) -> AuditRecord:
         return AuditRecord(actor.name, actor.role, operation, target, _dump(before), _dump(after))
 
-    async def _edit_organization(
+    async def _organization(
         self,
         actor: Actor,
         operation: str,
         org_id: str,
-        field: str,
-        change: Callable[[MapSnapshot, Organization], Organization],
+        change: Callable[[MapSnapshot, Organization | None], Organization],
+        must_exist: str | None = None,
     ) -> Organization:
+        """Read the latest map, build the new state, save it with its audit entry; all under the edit lock.
+
+        ``must_exist`` names the argument to blame when the organisation is missing; None allows creating it.
+        """
         async with self._lock:
             snapshot = await self.snapshots.current()
             before = snapshot.organizations.get(org_id)
-            if before is None:
-                raise NotFound(field, f"{field}: no organisation {org_id!r} in the map")
+            if before is None and must_exist:
+                raise NotFound(must_exist, f"{must_exist}: no organisation {org_id!r} in the map")
             after = change(snapshot, before)
-            await self.store.save_organization(
-                after, self._record(actor, operation, f"organization:{org_id}", before, after)
-            )
+            record = self._record(actor, operation, f"organization:{org_id}", before, after)
+            await self.store.save_organization(after, record)
             return after
 
-    async def _edit_engagement(
+    async def _engagement(
         self,
         actor: Actor,
         operation: str,
         engagement_id: str,
-        field: str,
-        change: Callable[[MapSnapshot, Engagement], Engagement],
+        change: Callable[[MapSnapshot, Engagement | None], Engagement],
+        must_exist: str | None = None,
     ) -> Engagement:
+        """As ``_organization``, for engagements."""
         async with self._lock:
             snapshot = await self.snapshots.current()
             before = snapshot.engagements.get(engagement_id)
-            if before is None:
-                raise NotFound(field, f"{field}: no engagement {engagement_id!r} in the map")
+            if before is None and must_exist:
+                raise NotFound(must_exist, f"{must_exist}: no engagement {engagement_id!r} in the map")
             after = change(snapshot, before)
             record = self._record(actor, operation, f"engagement:{engagement_id}", before, after)
             await self.store.save_engagement(after, before, record)
             return after
 
     async def upsert_organization(self, actor: Actor, org: Organization, argument: str = "input") -> Organization:
-        async with self._lock:
-            snapshot = await self.snapshots.current()
+        def change(snapshot: MapSnapshot, _: Organization | None) -> Organization:
             refs = _References(snapshot, argument)
             refs.organization(org.parent, ("parent",))
             refs.evidence(org)
             refs.check()
-            before = snapshot.organizations.get(org.id)
-            record = self._record(actor, "upsertOrganization", f"organization:{org.id}", before, org)
-            await self.store.save_organization(org, record)
             return org
 
+        return await self._organization(actor, "upsertOrganization", org.id, change)
+
     async def upsert_engagement(self, actor: Actor, engagement: Engagement, argument: str = "input") -> Engagement:
-        async with self._lock:
-            snapshot = await self.snapshots.current()
+        def change(snapshot: MapSnapshot, _: Engagement | None) -> Engagement:
             refs = _References(snapshot, argument)
             refs.organization(engagement.exporter, ("exporter",))
             refs.organization(engagement.importer, ("importer",))
             refs.evidence(engagement)
             refs.check()
-            before = snapshot.engagements.get(engagement.key)
-            record = self._record(actor, "upsertEngagement", f"engagement:{engagement.key}", before, engagement)
-            await self.store.save_engagement(engagement, before, record)
             return engagement
+
+        return await self._engagement(actor, "upsertEngagement", engagement.key, change)
 
     async def retire_engagement(
         self, actor: Actor, engagement_id: str, valid_to: date, evidence: Evidence | None
     ) -> Engagement:
         """Ends an engagement on ``valid_to`` (its last day); it stays in the map for dates before that."""
 
-        def change(snapshot: MapSnapshot, e: Engagement) -> Engagement:
-            data = e.model_dump() | {"valid_to": valid_to, "evidence": [*e.evidence, *([evidence] if evidence else [])]}
-            retired = revalidate(Engagement, data, "validTo")
+        def change(snapshot: MapSnapshot, e: Engagement | None) -> Engagement:
+            assert e is not None  # must_exist
             _check_evidence(snapshot, evidence, "evidence")
-            return retired
+            data = e.model_dump() | {"valid_to": valid_to, "evidence": _with(e.evidence, evidence)}
+            return revalidate(Engagement, data, "validTo")
 
-        return await self._edit_engagement(actor, "retireEngagement", engagement_id, "id", change)
+        return await self._engagement(actor, "retireEngagement", engagement_id, change, must_exist="id")
 
     async def record_tia(
         self, actor: Actor, engagement_id: str, reference: str, evidence: Evidence | None
     ) -> Engagement:
-        def change(snapshot: MapSnapshot, e: Engagement) -> Engagement:
-            data = e.model_dump() | {"tia_ref": reference, "evidence": [*e.evidence, *([evidence] if evidence else [])]}
-            updated = revalidate(Engagement, data, "reference")
+        def change(snapshot: MapSnapshot, e: Engagement | None) -> Engagement:
+            assert e is not None  # must_exist
             _check_evidence(snapshot, evidence, "evidence")
-            return updated
+            data = e.model_dump() | {"tia_ref": reference, "evidence": _with(e.evidence, evidence)}
+            return revalidate(Engagement, data, "reference")
 
-        return await self._edit_engagement(actor, "recordTia", engagement_id, "engagementId", change)
+        return await self._engagement(actor, "recordTia", engagement_id, change, must_exist="engagementId")
 
     async def record_certification(self, actor: Actor, org_id: str, certification: Certification) -> Organization:
-        """Replaces the organisation's record for that framework (DPF status as last checked)."""
-        if certification.framework not in CERTIFICATION_FRAMEWORKS:
-            raise ValidationFailed([Issue("framework", "", f"{certification.framework} is not a certification list")])
+        """Replaces the organisation's record for that framework (DPF status as last checked).
 
-        def change(snapshot: MapSnapshot, org: Organization) -> Organization:
+        The Certification model already refuses a framework that is not a certification list.
+        """
+
+        def change(snapshot: MapSnapshot, org: Organization | None) -> Organization:
+            assert org is not None  # must_exist
             refs = _References(snapshot, "evidence")
             refs.evidence(certification)
             refs.check()
             others = [c for c in org.certifications if c.framework is not certification.framework]
             return revalidate(Organization, org.model_dump() | {"certifications": [*others, certification]}, "input")
 
-        return await self._edit_organization(actor, "recordDpfStatus", org_id, "organizationId", change)
+        return await self._organization(actor, "recordDpfStatus", org_id, change, must_exist="organizationId")
 
     async def attach_evidence_to_organization(self, actor: Actor, org_id: str, evidence: Evidence) -> Organization:
-        def change(snapshot: MapSnapshot, org: Organization) -> Organization:
+        def change(snapshot: MapSnapshot, org: Organization | None) -> Organization:
+            assert org is not None  # must_exist
             _check_evidence(snapshot, evidence, "evidence")
-            return org.model_copy(update={"evidence": _appended(org.evidence, evidence)})
+            return org.model_copy(update={"evidence": _with(org.evidence, evidence)})
 
-        return await self._edit_organization(actor, "attachEvidence", org_id, "targetId", change)
+        return await self._organization(actor, "attachEvidence", org_id, change, must_exist="targetId")
 
     async def attach_evidence_to_engagement(self, actor: Actor, engagement_id: str, evidence: Evidence) -> Engagement:
-        def change(snapshot: MapSnapshot, e: Engagement) -> Engagement:
+        def change(snapshot: MapSnapshot, e: Engagement | None) -> Engagement:
+            assert e is not None  # must_exist
             _check_evidence(snapshot, evidence, "evidence")
-            return e.model_copy(update={"evidence": _appended(e.evidence, evidence)})
+            return e.model_copy(update={"evidence": _with(e.evidence, evidence)})
 
-        return await self._edit_engagement(actor, "attachEvidence", engagement_id, "targetId", change)
+        return await self._engagement(actor, "attachEvidence", engagement_id, change, must_exist="targetId")
 
 
-def _appended(existing: list[Evidence], evidence: Evidence) -> list[Evidence]:
-    return existing if evidence in existing else [*existing, evidence]
+def _with(existing: list[Evidence], evidence: Evidence | None) -> list[Evidence]:
+    """The evidence list with one more item, unless it is already there (attaching twice changes nothing)."""
+    return existing if evidence is None or evidence in existing else [*existing, evidence]
 
 
 def _check_evidence(snapshot: MapSnapshot, evidence: Evidence | None, argument: str) -> None:
