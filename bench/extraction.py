@@ -7,6 +7,7 @@ file's sha256 matches its annotation. ``tests/extract/test_eval_targets.py`` ass
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import statistics
@@ -226,7 +227,23 @@ def _table(report: Report) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def score_once(directory: Path) -> None:
+    """Score a new held-out set (its first run): print the table and every error, write nothing."""
+    cases = load_synthetic(directory)
+    report = evaluate(cases)
+    print(f"{len(cases)} documents in {directory}")
+    print(_table(report))
+    print(json.dumps({"overall": report.scores()["overall"], "targets_missed": report.misses()}, indent=1))
+    print(json.dumps(report.errors, indent=1, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--score", type=Path, help="only score this directory of annotated texts (a first run)")
+    args = parser.parse_args(argv)
+    if args.score:
+        score_once(args.score)
+        return
     cases, skipped = load_cases()
     synthetic = [c for c in cases if not c.real]
     real = [c for c in cases if c.real]

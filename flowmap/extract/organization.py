@@ -31,9 +31,9 @@ _ORG = re.compile(
 )
 # Words before a company name that are not part of it: articles, greetings, document titles ("Datenschutzhinweise der").
 _LEADING = re.compile(
-    r"(?:The|De|Het|Die|Der|Das|Le|La|Les|L'|L’|Welcome to|About Us|Verantwortlich:?|"
+    r"(?:(?:The|De|Het|Die|Der|Das|Le|La|Les|Welcome to|About Us|Verantwortlich:?|"
     r"(?:Datenschutz\w*|Privacy\w*|Cookie\w*|Politique|Notice|Statement|Policy|Privacyverklaring|Privacybeleid)"
-    r"(?: \w+)? (?:der|des|von|van|of|de|du|d'))\s*",
+    r"(?: \w+)? (?:der|des|von|van|of|de|du|d'))\s+|L['’]\s*)",  # a whole word: "Le" is not the start of "Lernwerk"
     re.I,
 )
 _SELF = [
@@ -118,6 +118,12 @@ def _candidates(doc: Doc) -> list[tuple[str, int, int]]:
     return out
 
 
+def self_reference(doc: Doc, start: int, end: int) -> bool:
+    """The company at ``start:end`` is how the document names itself ("X GmbH verarbeitet", "Anbieter ist X")."""
+    before = doc.folded[max(0, start - 60) : start]
+    return any(p.search(before) for p in _SELF) or bool(_SELF_AFTER.match(doc.folded, end))
+
+
 def find_organization(doc: Doc) -> Organization | None:
     """The organisation the document speaks for, or None when no name is evidenced."""
     cands = _candidates(doc)
@@ -128,8 +134,7 @@ def find_organization(doc: Doc) -> Organization | None:
         key = _short(name).lower()
         first.setdefault(key, (name, start, end))
         scores[key] += 1
-        before = doc.folded[max(0, start - 60) : start]
-        if any(p.search(before) for p in _SELF) or _SELF_AFTER.match(doc.folded, end):
+        if self_reference(doc, start, end):
             scores[key] += 3
             self_ref.setdefault(key, (name, start, end))
         if start < 600:

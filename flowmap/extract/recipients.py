@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from flowmap.extract.countries import Place, first_char_regex
 from flowmap.extract.facts import DraftFact, FactKind
+from flowmap.extract.organization import self_reference
 from flowmap.extract.recipient_classes import CLASS_LABELS, CLASS_PATTERN, CLASS_PURPOSES, CLASS_UPPER_IT
 from flowmap.extract.text import Doc, Segment, clipped_span, in_url_or_email, make_span, negated_before
 from flowmap.extract.vendors import NOT_RECIPIENTS, VENDORS, Vendor
@@ -49,7 +50,8 @@ _CUE = re.compile(
     r"sous-traitants?|prestataires?|fournisseurs?|partag\w*|transmi\w*|h[ée]berg\w*|serveurs?|trait[ée]\w*|"
     r"livr[ée]\w*|paiements?|outil|plateforme|lettre d'information|envoi|adh[èe]rent|runs?|running|data cent(?:er|"
     r"re)s?|"
-    r"application|apps?|draait|centres? de donn[ée]es|go(?:es)? to|sent to)\b",
+    r"application|apps?|draait|centres? de donn[ée]es|go(?:es)? to|sent to|entrust\w*|outsourc\w*|uitbested\w*|"
+    r"toevertrouwd|beauftrag\w*|ausgelagert|[üu]bernimmt|[üu]bernommen|confi[ée]\w*|externalis\w*)\b",
     re.I,
 )
 _PROCESSOR = re.compile(
@@ -112,6 +114,7 @@ _GENERIC: dict[str, tuple[tuple[re.Pattern[str], bool], ...]] = {
         (re.compile(rf"\b(?:the|our) (?:tool|service|platform|software|app|plugin|solution)\s+"
                     rf"(?P<name>{_NAME})", re.I), False),
         (re.compile(rf"\b(?:via|through)\s+(?P<name>{_NAME})", re.I), True),
+        (re.compile(rf"\b(?:the|our) (?:company|firm|contractor|agency|bureau)\s+(?P<name>{_NAME})", re.I), True),
     ),
     "nl": (
         (re.compile(rf"\b(?:maken? (?:wij |we )?(?:ook )?gebruik van|gebruiken (?:wij|we)(?: ook)?(?: hiervoor|"
@@ -122,19 +125,33 @@ _GENERIC: dict[str, tuple[tuple[re.Pattern[str], bool], ...]] = {
                     rf"(?P<name>{_NAME})", re.I), False),
         (re.compile(rf"\b(?:leverancier|dienstverlener|partner|verwerker)\s+(?P<name>{_NAME})", re.I), False),
         (re.compile(rf"\bvia\s+(?P<name>{_NAME})", re.I), True),
+        (re.compile(rf"\b(?:het bedrijf|de firma|de organisatie|het bureau|het kantoor)\s+(?P<name>{_NAME})", re.I),
+         True),
     ),
     "de": (
         (re.compile(rf"\b(?:nutzen wir|verwenden wir|setzen wir|den Dienst|der Dienst|des Anbieters|Anbieter ist|"
                     rf"bereitgestellt von|betrieben von|gehostet (?:bei|von)|Plugin von|das Tool|[üu]ber|mit|"
                     rf"Dienstleister|Anbieter|Partner)\s+(?P<name>{_NAME})", re.I), True),
+        # "die Abrechnungsstelle DZR", "das Rechenzentrum X", "die Firma X": a compound role noun, then a brand
+        (re.compile(rf"\b(?:die|der|das|den|dem|unsere[mnrs]?)\s+(?-i:(?:[A-ZÄÖÜ][a-zäöüß]+)?(?:stelle|dienst|"
+                    rf"zentrum|firma|Firma|Unternehmen|Gesellschaft|partner|anbieter|dienstleister|labor|agentur))\s+"
+                    rf"(?P<name>{_NAME})", re.I), True),
     ),
     "fr": (
         (re.compile(rf"\b(?:nous utilisons|utilise|utilisons|faisons appel [àa]|fait appel [àa]|fourni par|"
                     rf"h[ée]berg[ée]e?s? (?:par|chez)|exploit[ée] par|la solution|l'outil|la plateforme|le service|"
                     rf"prestataire|fournisseur|partenaire|sous-traitant)\s+(?P<name>{_NAME})", re.I), False),
         (re.compile(rf"\bvia\s+(?P<name>{_NAME})", re.I), True),
+        (re.compile(rf"\b(?:la soci[ée]t[ée]|l'entreprise|le cabinet|l'agence|la start-up)\s+"
+                    rf"(?P<name>{_NAME})", re.I), False),
     ),
 }  # fmt: skip
+# "Hetzner Online GmbH", "Acme Hosting B.V.": a name with a legal form is a company whatever the language; it
+# counts when its sentence says data goes somewhere (a cue word), and it is not the document's own organisation.
+_WITH_LEGAL_FORM = re.compile(
+    rf"(?P<name>{_NAME})(?=(?P<form>,?\s+(?-i:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Limited|plc|PLC|GmbH|AG|SE|B\.V\.|BV|N\.V\.|"
+    rf"SAS|SARL|S\.A\.S?|S\.à r\.l\.|SRL|S\.r\.l\.|SPRL|BVBA|Corp\.?|Corporation|LLP|OÜ|ApS|Oy|AB)\b))"
+)
 _CLASS_NOUN_AFTER = re.compile(
     r"[ -](?:service |support )?(?:providers?|companies|vendors?|partners?|suppliers?|dienstverleners?|leveranciers?|"
     r"Dienstleister\w*|Anbieter\w*|prestataires?|fournisseurs?)\b"
@@ -199,6 +216,7 @@ def normalise(name: str) -> str:
 
 def _clean_name(raw: str) -> str:
     name = re.split(r"\s*[(,]", raw.strip(), maxsplit=1)[0]
+    name = re.sub(r"^[LlDd]['’]", "", name)  # French elision: "L'Imprimerie Dubois", "d'Axeptio"
     name = _LEGAL.sub("", name).strip(" .")
     return name
 
@@ -313,16 +331,23 @@ def _brand_like(name: str) -> bool:
     return bool(re.search(r"[a-z][A-Z]|^[A-Z0-9]{2,}\b|\d", name)) or bool(_LEGAL.search(name))
 
 
+def _cued(doc: Doc, pos: int) -> bool:
+    seg = doc.segment_at(pos)
+    return seg is not None and bool(_CUE.search(doc.seg(seg)))
+
+
 def _pattern_mentions(c: _Collector, taken: list[tuple[int, int]]) -> None:
     doc = c.doc
     patterns = [p for lang in doc.languages for p in _GENERIC.get(lang, ())]
-    for pattern, strict in [*patterns, (_APPOSITIVE, False)]:
+    for pattern, strict in [*patterns, (_APPOSITIVE, False), (_WITH_LEGAL_FORM, False)]:
         for m in pattern.finditer(doc.folded):
             for group in ("name", "a", "b"):
                 if group not in pattern.groupindex or m.group(group) is None:
                     continue
                 start, end = m.span(group)
-                if any(a <= start < b for a, b in taken):
+                if any(a < end and start < b for a, b in taken):
+                    continue
+                if pattern is _WITH_LEGAL_FORM and (not _cued(doc, start) or self_reference(doc, start, m.end("form"))):
                     continue
                 name = _clean_name(doc.text[start:end])
                 if not name or name.split()[0] in _STOP_NAMES or (strict and not _brand_like(name)):

@@ -53,12 +53,16 @@ _EXCEPTION_BEFORE = re.compile(
 )
 _EXCLUSIVE = re.compile(r"\b(?:only|exclusively|solely|uitsluitend|alleen|enkel|ausschlie[ßs]lich|nur|exclusivement"
                         r"|uniquement|seulement)\b", re.I)  # fmt: skip
-_LOCATED = re.compile(r"\b(?:stor\w*|host\w*|process\w*|kept|held|located|opgeslagen|bewaard|gehost|verwerkt|"
-                      r"gespeichert|gehostet|verarbeitet|h[ée]berg[ée]\w*|stock[ée]\w*|trait[ée]\w*|"
-                      r"conserv[ée]\w*)", re.I)  # fmt: skip
-_NEVER_LEAVE = re.compile(r"never leaves?|do(?:es)? not leave|verlaten (?:nooit|niet)|verlassen (?:nie|nicht)|"
-                          r"ne quittent jamais|ne quitte jamais|remains? (?:with)?in|blijven binnen|bleiben (?:in|"
-                          r"innerhalb)", re.I)  # fmt: skip
+_LOCATED = re.compile(r"\b(?:stor\w*|host\w*|process\w*|kept|held|located|opgeslagen|bewaard|gehost|verwerk\w*|"
+                      r"gespeichert|gehostet|verarbeite\w*|Verarbeitung|Speicherung|h[ée]berg\w*|stock[ée]\w*|"
+                      r"trait[ée]\w*|traitement|conserv[ée]\w*)", re.I)  # fmt: skip
+_NEVER_LEAVE = re.compile(r"never leaves?|do(?:es)? not leave|verlaten (?:nooit|niet)|"
+                          r"verlassen (?:nie|nicht|niemals|zu keinem Zeitpunkt)|ne quittent jamais|ne quitte jamais|"
+                          r"(?:remains?|stays?) (?:\w+ ){0,2}(?:with)?in|blij(?:ven|ft) (?:\w+ ){0,2}binnen|"
+                          r"bleib(?:en|t) (?:\w+ ){0,2}(?:in|innerhalb)|"
+                          r"rest(?:ent|e) (?:\w+ ){0,2}(?:dans|au sein|en)\b",
+                          re.I)  # fmt: skip
+_LEFT_AREA = re.compile(rf"\s+(?:die\s+|the\s+)?{_AREA}(?![\w-])", re.I)  # "verlassen zu keinem Zeitpunkt | die EU"
 _IN_AREA = re.compile(rf"\b(?:in|within|binnen|innerhalb|dans|au sein de)\s+{_AREA}(?![\w-])", re.I)
 
 
@@ -124,7 +128,7 @@ def _exclusive(doc: Doc, seg: Segment, places: list[Place]) -> list[DraftFact]:
         return out
     if _CONDITIONAL.search(f, seg.start, seg.end):
         return out
-    area = _IN_AREA.search(f, excl.start(), seg.end)
+    area = _IN_AREA.search(f, excl.start(), seg.end) or _LEFT_AREA.match(f, excl.end(), seg.end)
     if area:
         return [_fact(doc, seg, excl.start(), area.end(), _area(area.group("area")), form="exclusive")]
     inside = [p for p in places if seg.start <= p.start and p.end <= seg.end and p.start > excl.start()]

@@ -103,6 +103,7 @@ def build_candidate(
         for i, x in enumerate(extractions, start=1)
     ]
     facts = [(doc.id, f) for doc, x in zip(documents, extractions, strict=True) for f in x.facts]
+    texts = {doc.id: x.text for doc, x in zip(documents, extractions, strict=True)}
 
     def first(kind: FactKind) -> tuple[str, DraftFact] | None:
         return next(((d, f) for d, f in facts if f.kind is kind), None)
@@ -129,7 +130,7 @@ def build_candidate(
     the_client = client or hypothetical_client(client_country, documents[0].id)
 
     categories = sorted({f.value for _, f in facts if f.kind is FactKind.CATEGORY}) or [DEFAULT_CATEGORY]
-    mechanisms = _mechanisms(facts)
+    mechanisms = _mechanisms([(d, f) for d, f in facts if "row" not in f.detail])  # a table row's are its own
     stays = next(
         (REGIONS[f.value] for _, f in facts if f.kind is FactKind.NO_TRANSFER_OUTSIDE and f.value in REGIONS), None
     )
@@ -178,7 +179,7 @@ def build_candidate(
                 categories=categories,
                 countries=countries,
                 location_scope=LocationScope.STATED if countries else (stays or LocationScope.UNKNOWN),
-                mechanisms=mechanisms,
+                mechanisms=_row_mechanisms(doc_id, f, facts, texts[doc_id]) or mechanisms,
                 evidence=[_evidence(doc_id, f)],
             )
         )
@@ -197,6 +198,17 @@ def _mechanisms(facts: list[tuple[str, DraftFact]]) -> list[DeclaredMechanism]:
         if all(m.code is not code for m in out):
             out.append(DeclaredMechanism(code=code, evidence=[_evidence(doc_id, f)]))
     return out
+
+
+def _row_mechanisms(
+    doc_id: str, recipient: DraftFact, facts: list[tuple[str, DraftFact]], text: str
+) -> list[DeclaredMechanism]:
+    """The mechanisms a sub-processor table states on the recipient's own row; they beat the document-wide ones."""
+    if "mechanisms" not in recipient.detail:
+        return []
+    end = text.find("\n", recipient.span.start)
+    end = len(text) if end < 0 else end
+    return _mechanisms([(d, f) for d, f in facts if d == doc_id and recipient.span.start <= f.span.start < end])
 
 
 def _legal_references(

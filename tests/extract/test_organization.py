@@ -56,3 +56,10 @@ def test_own_organisation_is_not_its_own_recipient() -> None:
     text = "Acme Hosting B.V. processes your data. We use Acme Hosting for backups and Hetzner for servers."
     recipients = {f.value for f in facts(text, FactKind.RECIPIENT, "en")}
     assert "Acme Hosting" not in recipients and "Hetzner" in recipients
+
+
+def test_an_article_is_a_whole_word() -> None:
+    """"Le" and "De" are articles only as words: "Lernwerk" and "Deltaweb" keep their first letters."""
+    for name in ("Lernwerk Bildung GmbH", "Deltaweb B.V."):
+        found = facts(f"Anbieter ist die {name}. Wir verarbeiten Ihre Daten.", FactKind.ORGANIZATION, "de")
+        assert [f.value for f in found] == [name]

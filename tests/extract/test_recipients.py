@@ -24,6 +24,13 @@ from tests.extract.helpers import classes, facts, named
         ("We also rely on Segmentor, a small start-up, for dashboards.", "en", {"Segmentor"}),
         ("Les cotisations sont payées via HelloAsso.", "fr", {"HelloAsso"}),
         ("Nos conseillers travaillent chez notre prestataire Webhelp au Maroc.", "fr", {"Webhelp"}),
+        # a legal form marks a company in any language, once the sentence says data goes there
+        ("Acme B.V. (\"we\") runs this shop.\nBackups are stored with Kestrel Storage Ltd in Ireland.", "en",
+         {"Kestrel Storage"}),
+        ("Die Abrechnung übernimmt die Verrechnungsstelle PVS Nord.", "de", {"PVS Nord"}),
+        ("Vos dossiers sont gérés par la société Gestalys, située à Lyon.", "fr", {"Gestalys"}),
+        ("La Maison Bleue SAS (\"nous\") vend des meubles.\nL'impression est confiée à L'Atelier Graphique SARL.",
+         "fr", {"Atelier Graphique"}),
     ],
 )
 def test_named_recipients(text: str, language: str, expected: set[str]) -> None:
@@ -152,3 +159,15 @@ def test_lexicon_is_consistent() -> None:
     assert not set(aliases) & set(NOT_RECIPIENTS)
     for v in VENDORS:
         assert v.provider is None or v.provider in names or v.provider == "La Poste" or v.provider in {"Genesys"}, v
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Anbieter der Plattform ist die Lernwerk Bildung GmbH. Wir speichern Daten in Leipzig.", "de"),
+        ("Kestrel Storage Ltd processes your data to run the service.", "en"),
+        ("Kestrel Storage Ltd was founded in 2009 in a garage.", "en"),  # no cue: nothing says data goes there
+    ],
+)
+def test_a_company_with_a_legal_form_is_not_always_a_recipient(text: str, language: str) -> None:
+    assert not named(text, language)

@@ -13,6 +13,10 @@ from tests.extract.helpers import facts, values
     [
         ("We do not transfer personal data outside the European Economic Area.", "en", {"EEA"}),
         ("Your data never leaves the EU.", "en", {"EU"}),
+        ("Uw gegevens blijven altijd binnen de Europese Economische Ruimte.", "nl", {"EEA"}),
+        ("Ihre Daten verlassen zu keinem Zeitpunkt die EU.", "de", {"EU"}),
+        ("Die Verarbeitung erfolgt ausschließlich innerhalb der Europäischen Union.", "de", {"EU"}),
+        ("Vos données restent hébergées en France.", "fr", {"EU"}),
         ("Personal data is stored exclusively within the EU.", "en", {"EU"}),
         ("We do not transfer personal data to third countries.", "en", {"EEA"}),
         ("Uw gegevens worden niet doorgegeven aan landen buiten de Europese Unie.", "nl", {"EU"}),
@@ -38,6 +42,8 @@ def test_no_transfer_outside(text: str, language: str, expected: set[str]) -> No
     ("text", "language"),
     [
         ("We may transfer personal data outside the EEA.", "en"),
+        ("Data stays in the EU unless you ask otherwise.", "en"),
+        ("Data never leaves our office.", "en"),
         ("We do not sell data, and we do not transfer it outside the EU unless you ask us to.", "en"),
         ("The Processor shall not transfer data outside the EEA unless the Clause 9 safeguards apply.", "en"),
         ("Where data is transferred outside the EU, we use SCCs.", "en"),
