@@ -59,7 +59,7 @@ def test_own_organisation_is_not_its_own_recipient() -> None:
 
 
 def test_an_article_is_a_whole_word() -> None:
-    """"Le" and "De" are articles only as words: "Lernwerk" and "Deltaweb" keep their first letters."""
+    """The articles "Le" and "De" are whole words: "Lernwerk" and "Deltaweb" keep their first letters."""
     for name in ("Lernwerk Bildung GmbH", "Deltaweb B.V."):
         found = facts(f"Anbieter ist die {name}. Wir verarbeiten Ihre Daten.", FactKind.ORGANIZATION, "de")
         assert [f.value for f in found] == [name]

@@ -25,12 +25,18 @@ from tests.extract.helpers import classes, facts, named
         ("Les cotisations sont payées via HelloAsso.", "fr", {"HelloAsso"}),
         ("Nos conseillers travaillent chez notre prestataire Webhelp au Maroc.", "fr", {"Webhelp"}),
         # a legal form marks a company in any language, once the sentence says data goes there
-        ("Acme B.V. (\"we\") runs this shop.\nBackups are stored with Kestrel Storage Ltd in Ireland.", "en",
-         {"Kestrel Storage"}),
+        (
+            'Acme B.V. ("we") runs this shop.\nBackups are stored with Kestrel Storage Ltd in Ireland.',
+            "en",
+            {"Kestrel Storage"},
+        ),
         ("Die Abrechnung übernimmt die Verrechnungsstelle PVS Nord.", "de", {"PVS Nord"}),
         ("Vos dossiers sont gérés par la société Gestalys, située à Lyon.", "fr", {"Gestalys"}),
-        ("La Maison Bleue SAS (\"nous\") vend des meubles.\nL'impression est confiée à L'Atelier Graphique SARL.",
-         "fr", {"Atelier Graphique"}),
+        (
+            "La Maison Bleue SAS (\"nous\") vend des meubles.\nL'impression est confiée à L'Atelier Graphique SARL.",
+            "fr",
+            {"Atelier Graphique"},
+        ),
     ],
 )
 def test_named_recipients(text: str, language: str, expected: set[str]) -> None:
