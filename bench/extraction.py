@@ -24,6 +24,7 @@ import yaml
 from bench.assessment import machine
 from flowmap.extract import Extraction, FactKind, extract
 from flowmap.extract.recipients import normalise
+from flowmap.extract.vendors import VENDORS
 from flowmap.settings import PROJECT_ROOT
 
 RESULTS = Path(__file__).parent / "results"
@@ -109,9 +110,18 @@ class Report:
         return out
 
 
+_CANONICAL = {normalise(alias): normalise(v.name) for v in VENDORS for alias in v.aliases}
+
+
+def recipient_key(name: str) -> str:
+    """A recipient as compared: normalised, and a lexicon alias as its vendor ("DHL Express" is DHL)."""
+    key = normalise(name)
+    return _CANONICAL.get(key, key)
+
+
 def _expected(raw: dict[str, Any]) -> dict[str, frozenset[str]]:
     exp = {k: frozenset(str(v) for v in raw.get(k) or []) for k in KINDS if k != "organization"}
-    exp["recipients"] = frozenset(normalise(v) for v in exp["recipients"])
+    exp["recipients"] = frozenset(recipient_key(v) for v in exp["recipients"])
     org = raw.get("organization")
     items = set()
     if org:
@@ -169,7 +179,7 @@ def predicted(extraction: Extraction) -> dict[str, set[str]]:
         if fact.detail.get("country"):
             org.add(f"country:{fact.detail['country']}")
     return {
-        "recipients": {normalise(f.value) for f in recipients if f.detail.get("unnamed") != "true"},
+        "recipients": {recipient_key(f.value) for f in recipients if f.detail.get("unnamed") != "true"},
         "recipient_classes": {f.value for f in recipients if f.detail.get("unnamed") == "true"},
         "countries": {f.value for f in extraction.of(FactKind.COUNTRY)},
         "mechanisms": {f.value for f in extraction.of(FactKind.MECHANISM)},

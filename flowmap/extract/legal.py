@@ -12,15 +12,8 @@ from functools import lru_cache
 
 from flowmap.domain.law import LegacyReference
 from flowmap.extract.facts import DraftFact, FactKind
-from flowmap.extract.text import Doc, clipped_span
+from flowmap.extract.text import Doc, clipped_span, no_longer_applies
 from flowmap.law import load_knowledge_base
-
-_NO_LONGER = re.compile(
-    r"no longer|invalidat\w*|not (?:be )?valid|repealed|replaced|superseded|niet langer|niet meer|ongeldig|"
-    r"ingetrokken|vervangen|nicht mehr|ung[üu]ltig|aufgehoben|ersetzt|n'est plus|invalid[ée]\w*|abrog[ée]\w*|"
-    r"remplac[ée]\w*",
-    re.IGNORECASE,
-)
 
 
 @lru_cache(maxsize=8)
@@ -43,8 +36,8 @@ def legal_reference_facts(doc: Doc) -> list[DraftFact]:
     for ref, pattern in _patterns(doc.language if doc.language in ("en", "nl", "de", "fr") else "en"):
         hits = list(pattern.finditer(doc.lower))
         for m in hits:
-            seg = doc.segment_at(m.start())
-            if m.end() <= m.start() or (seg is not None and _NO_LONGER.search(doc.seg(seg))):
+            i = doc.index_at(m.start())
+            if m.end() <= m.start() or (i >= 0 and no_longer_applies(doc, i)):
                 continue
             detail = {
                 "name": ref.name,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.extract.facts import DraftFact, FactKind
-from flowmap.extract.text import Doc, Segment, clipped_span, negated_before
+from flowmap.extract.text import Doc, Segment, clipped_span, negated_before, no_longer_applies
 
 ADEQUACY = "ADEQUACY"
 
@@ -126,11 +126,6 @@ _THIRD_COUNTRY = re.compile(
     r"\b(?:USA?|U\.S\.|VS|United States|Verenigde Staten|Vereinigten Staaten|[EÉ]tats-Unis)\b",
     re.I,
 )
-_NO_LONGER = re.compile(
-    r"no longer|invalidat\w*|not (?:be )?valid|ceased|niet langer|niet meer|ongeldig|nicht mehr|ung[üu]ltig|"
-    r"n'est plus|ne \w+ plus|invalid[ée]\w*|annul[ée]\w*|replaced|vervangen|ersetzt|remplac[ée]\w*",
-    re.I,
-)
 _HISTORICAL = {MechanismCode.SAFE_HARBOR, MechanismCode.PRIVACY_SHIELD_EU_US, MechanismCode.PRIVACY_SHIELD_SWISS_US,
                MechanismCode.SCC_2001, MechanismCode.SCC_2004, MechanismCode.SCC_2010}  # fmt: skip
 
@@ -233,7 +228,7 @@ def _mentions(doc: Doc, i: int) -> list[Mention]:
             Mention(MechanismCode.CODE_OF_CONDUCT.value, m.start(), m.end(), m.end()) for m in each(_CODE_OF_CONDUCT)
         ]
         found += [Mention(MechanismCode.CERTIFICATION.value, m.start(), m.end(), m.end()) for m in each(_CERTIFICATION)]
-    if transfer and (third_country or _ART49.search(s)):
+    if (transfer and third_country) or _ART49.search(s):  # citing Art. 49 is itself about a transfer
         for m in each(_CONSENT):
             found.append(Mention(MechanismCode.ART49_CONSENT.value, m.start(), m.end(), m.end()))
         for m in each(_ART49_CONTRACT):
@@ -269,7 +264,7 @@ def mechanism_facts(doc: Doc) -> list[DraftFact]:
         seg = doc.segments[i]
         named = _mentions(doc, i)
         doc.masked.extend((x.start, x.end) for x in named)
-        no_longer = bool(_NO_LONGER.search(doc.seg(seg)))
+        no_longer = no_longer_applies(doc, i)
         kept = []
         for x in named:
             if negated_before(doc.folded, seg, x.start) or (no_longer and x.value in _HISTORICAL):

@@ -118,10 +118,27 @@ def _candidates(doc: Doc) -> list[tuple[str, int, int]]:
     return out
 
 
+# A contract party, after its address: 'X Ltd, 5 Harcourt Road, Dublin 2, Ireland ("Processor")', 'X SRL, ...,
+# sous-traitant'. A DPA is the vendor's document, so the processor party is the document's organisation.
+_PARTY_AFTER = re.compile(
+    r"(?:,[^.;:()\n]{0,100}?)?\s*(?:\((?:the |de |le |la |der |die )?[\"“'„«]?\s*|,\s*)(?:Processor|Verwerker|"
+    r"Auftragsverarbeiter|Auftragnehmer|sous-traitant|Supplier|Service Provider|Leverancier|Dienstleister|"
+    r"Prestataire)\b",
+    re.I,
+)
+# An address right after the name ends in the country: 'X SAS, 18 rue Mercière, 69002 Lyon, France', 'X (Nantes,
+# France)'. The gap holds a street number or postcode, or opens a parenthesis, and names no other party.
+_ADDRESS_GAP = re.compile(r"\s*(?:\([^()]{0,60}|,[^.;:()]{0,100}\d[^.;:()]{0,60}),\s*(?:the |de |het |la |le |l')?$")
+
+
 def self_reference(doc: Doc, start: int, end: int) -> bool:
     """The company at ``start:end`` is how the document names itself ("X GmbH verarbeitet", "Anbieter ist X")."""
     before = doc.folded[max(0, start - 60) : start]
-    return any(p.search(before) for p in _SELF) or bool(_SELF_AFTER.match(doc.folded, end))
+    return (
+        any(p.search(before) for p in _SELF)
+        or bool(_SELF_AFTER.match(doc.folded, end))
+        or bool(_PARTY_AFTER.match(doc.folded, end))
+    )
 
 
 def find_organization(doc: Doc) -> Organization | None:
@@ -181,6 +198,9 @@ def _country(doc: Doc, org: Organization, places: list[Place]) -> tuple[str, int
         if re.search(
             rf"{short}\s+(?:in|im|en|au|aux)\s+(?:the\s+|den\s+|de\s+|les?\s+)?$", f[max(0, p.start - 60) : p.start]
         ):
+            return p.code, p.start, p.end
+    for p in places:  # the address that follows the name
+        if org.end <= p.start <= org.end + 160 and len(p.code) == 2 and _ADDRESS_GAP.match(f, org.end, p.start):
             return p.code, p.start, p.end
     return None
 

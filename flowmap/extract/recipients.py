@@ -17,7 +17,14 @@ from flowmap.extract.countries import Place, first_char_regex
 from flowmap.extract.facts import DraftFact, FactKind
 from flowmap.extract.organization import self_reference
 from flowmap.extract.recipient_classes import CLASS_LABELS, CLASS_PATTERN, CLASS_PURPOSES, CLASS_UPPER_IT
-from flowmap.extract.text import Doc, Segment, clipped_span, in_url_or_email, make_span, negated_before
+from flowmap.extract.text import (
+    Doc,
+    Segment,
+    clipped_span,
+    in_url_or_email,
+    make_span,
+    negated_before,
+)
 from flowmap.extract.vendors import NOT_RECIPIENTS, VENDORS, Vendor
 
 _VENDOR_BY_ALIAS = {alias: v for v in VENDORS for alias in v.aliases}
@@ -25,11 +32,16 @@ _VENDOR_BY_NAME = {v.name: v for v in VENDORS}
 
 _NOT_RECIPIENT_CONTEXT = re.compile(
     r"\blinks?\b|\bhyperlinks?\b|\bliens?\b|verlinkt|Verlinkung|\bbrowsers?\b|navigateur|follow us|volg ons|"
-    r"folgen Sie uns|suivez-nous|\bboutons?\b|\blokal\b|\blocally\b|self-hosted|selbst gehostet|\blokaal\b|en local|"
-    r"(?:our|onze|unseren?|nos) own servers?|eigen servers?|eigenen Servern?|nos propres serveurs|notre propre serveur|"
-    r"auto-h[ée]berg|anonymi[sz]ed|aggregated|geanonimiseerd|anonymisiert|anonymis[ée]es|agr[ée]g[ée]es",
+    r"folgen Sie uns|suivez-nous|\bboutons?\b|"
+    r"anonymi[sz]ed|aggregated|geanonimiseerd|anonymisiert|anonymis[ée]es|agr[ée]g[ée]es",
     re.I,
 )
+_SELF_HOSTED = re.compile(
+    r"\blokal\b|\blocally\b|self-hosted|selbst gehostet|\blokaal\b|en local|(?:our|onze|unseren?|nos) own servers?|"
+    r"eigen servers?|eigenen Servern?|nos propres serveurs|notre propre serveur|auto-h[ée]berg",
+    re.I,
+)
+_NO_SEGMENT = Segment(0, 0, 0, 0)
 _NEGATED_AFTER = re.compile(r"(?:findet|erfolgt)\b[^.;]{0,40}\bnicht\b|(?:findet|erfolgt)\s+keine\b", re.I)
 _SOURCE = re.compile(
     r"obtained from|received from|collected from|comes? from|we receive\b[^.]{0,40}\bfrom|verkregen (?:van|via)|"
@@ -95,7 +107,9 @@ _PURPOSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_NAME = r"(?-i:(?:[A-Z][\w&'+]*(?:\.[A-Za-z]+)*|[a-z]+[A-Z][\w]*)(?:[ ](?:[A-Z][\w&'+-]*|&|de|van|der|den)){0,3})"
+_UP = "A-ZÀ-ÖØ-Þ"  # capitals with accents: "Österreichische Post", "Électricité"
+_NAME = (rf"(?-i:(?:[{_UP}][\w&'+]*(?:\.[A-Za-z]+)*|[a-z]+[A-Z][\w]*)(?:[ ](?:[{_UP}][\w&'+-]*|&|de|van|der|den))"
+         r"{0,3})")  # fmt: skip
 _LEGAL = re.compile(
     r"(?:,?\s+(?:LLC|L\.L\.C\.|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|GmbH|AG|KG|SE|B\.V\.|BV|N\.V\.|NV|SA|S\.A\.|"
     r"SAS|SARL|SRL|SPRL|Corp\.?|Corporation|LLP|Pty|Pvt|Private Limited|Co\.?|eG|V\.O\.F\.|VOF|OÜ|S\.à r\.l\.|"
@@ -139,6 +153,7 @@ _GENERIC: dict[str, tuple[tuple[re.Pattern[str], bool], ...]] = {
     ),
     "fr": (
         (re.compile(rf"\b(?:nous utilisons|utilise|utilisons|faisons appel [àa]|fait appel [àa]|fourni par|"
+                    rf"trait[ée]e?s? par|g[ée]r[ée]e?s? par|gr[âa]ce [àa]|confi[ée]e?s? [àa]|"
                     rf"h[ée]berg[ée]e?s? (?:par|chez)|exploit[ée] par|la solution|l'outil|la plateforme|le service|"
                     rf"prestataire|fournisseur|partenaire|sous-traitant)\s+(?P<name>{_NAME})", re.I), False),
         (re.compile(rf"\bvia\s+(?P<name>{_NAME})", re.I), True),
@@ -159,12 +174,14 @@ _CLASS_NOUN_AFTER = re.compile(
 # Names that are instruments, laws or documents, not companies ("we use the International Data Transfer Agreement").
 _NOT_A_COMPANY = re.compile(
     r"\b(?:Agreement|Clauses|Framework|Regulation|Act|Policy|Addendum|Decision|Rules|Directive|Shield|GDPR|AVG|DSGVO|"
-    r"RGPD|Verordnung|Richtlijn|Wet|Gesetz|Loi|R[èe]glement|Statement|Notice|Terms|Conditions|Internet|Site|Website)\b"
+    r"RGPD|Verordnung|Richtlijn|Wet|Gesetz|Loi|R[èe]glement|Statement|Notice|Terms|Conditions|Internet|Site|Website|"
+    r"Article|Artikel|Section|Clause|Annex|Annexe|Anlage|Bijlage|Schedule|Chapter|Hoofdstuk|Kapitel|Chapitre)\b"
 )
 _PROVIDER_OF = re.compile(
     rf"(?:(?:a|an) (?:[\w-]+ ){{0,3}}service (?:provided by|of|from|offered by)|provided by|(?:a|an) product of|"
     rf"een (?:[\w-]+ )?dienst van|(?:aangeboden|geleverd) door|(?:einen?|ein) (?:[\w-]+ )?\w*[Dd]ienst (?:der|des|von)|"
-    rf"bereitgestellt von|un service d[e']|fourni par|(?:[ée]dit[ée]|propos[ée]) par)\s*(?P<name>{_NAME})",
+    rf"bereitgestellt von|(?:un )?service d[e']|fourni par|(?:[ée]dit[ée]|propos[ée]) par|"
+    rf"\((?:by|von|door|par|de|from|a product of|een product van)?)\s*(?P<name>{_NAME})",
     re.I,
 )
 _APPOSITIVE = re.compile(
@@ -174,9 +191,11 @@ _APPOSITIVE = re.compile(
     re.I | re.M,
 )
 _ROW = re.compile(
-    r"^[ \t]*\|?[ \t]*(?:[-•*]|\d+[.)])?[ \t]*(?P<first>[^\n|;]+?)[ \t]+(?:-|\|)[ \t]+(?P<rest>[^\n]+)$", re.M
+    r"^[ \t]*\|?[ \t]*(?P<bullet>[-•*–]|\d+[.)])?[ \t]*(?P<first>[^\n|;:]+?)"
+    r"(?:[ \t]+(?:-|–|—|\|)[ \t]+|(?P<colon>:)[ \t]+)(?P<rest>[^\n]+)$",
+    re.M,
 )
-_CELL_SEPARATOR = re.compile(r"[ \t](?:-|\|)(?:[ \t]|$)")
+_CELL_SEPARATOR = re.compile(r"[ \t](?:-|–|—|\|)(?:[ \t]|$)|[,;](?=[ \t])")
 _HEADER = re.compile(r"^(?:sub-?processors?|name|entity|vendor|provider|company|subverwerker|naam|leverancier|"
                      r"unterauftragsverarbeiter|anbieter|sous-traitants?|nom|prestataire|"
                      r"soci[ée]t[ée])$", re.I)  # fmt: skip
@@ -225,7 +244,7 @@ def _blocked(doc: Doc, i: int) -> bool:
     """A segment that links to, lists browsers, self-hosts, anonymises, or names data sources (also the list
     items under a 'we obtain data from:' heading)."""
     s = doc.seg(doc.segments[i])
-    if _NOT_RECIPIENT_CONTEXT.search(s) or _SOURCE.search(s):
+    if _NOT_RECIPIENT_CONTEXT.search(s) or _SELF_HOSTED.search(s) or _SOURCE.search(s):
         return True
     blank_lines = 0
     for j in range(i - 1, -1, -1):  # up through the list items above, to their heading
@@ -238,6 +257,21 @@ def _blocked(doc: Doc, i: int) -> bool:
         if len(above) > 100:  # a sentence, not a list item
             return False
     return False
+
+
+_RETIRED = re.compile(
+    r"\b(?:(?:was|were|has been|have been|is being) (?:removed|replaced|discontinued|terminated|offboarded)|"
+    r"decided not to|no longer|not (?:yet )?(?:used|in use)|niet meer|niet langer|is (?:verwijderd|vervangen)|"
+    r"nicht mehr|wurde[n]? (?:entfernt|ersetzt|gekündigt)|ausgeschlossen|excluded|uitgesloten|exclu[es]?\b|"
+    r"n'est plus|n'est pas utilis|a été (?:retir|supprim|remplac)\w*)",
+    re.I,
+)
+
+
+def _retired_after(doc: Doc, seg: Segment, end: int) -> bool:
+    """'Mailgun was removed as a sub-processor', 'we evaluated Zendesk but decided not to use it'."""
+    stop = doc.folded.find(";", end, seg.end)  # "Mailgun was removed; email moved to Postmark": not Postmark
+    return bool(_RETIRED.search(doc.folded, end, seg.end if stop < 0 else stop))
 
 
 def _negated(doc: Doc, seg: Segment, start: int) -> bool:
@@ -273,16 +307,20 @@ class _Collector:
 
 def _lexicon_mentions(c: _Collector) -> list[tuple[int, int]]:
     doc, taken = c.doc, []
-    for m in _vendor_pattern().finditer(doc.folded):
-        alias = m.group()
-        vendor = _VENDOR_BY_ALIAS.get(alias)
-        if vendor is None or in_url_or_email(doc.folded, m.start(), m.end()):
-            continue  # a browser or app store (masked), or a web address
+    matches = [(m, _VENDOR_BY_ALIAS.get(m.group())) for m in _vendor_pattern().finditer(doc.folded)]
+    self_hosted = {  # "Matomo, dat op onze eigen server draait": then no mention of Matomo is a recipient
+        v.name for m, v in matches if v and _SELF_HOSTED.search(doc.seg(doc.segment_at(m.start()) or _NO_SEGMENT))
+    }
+    for m, vendor in matches:
+        if vendor is None or vendor.name in self_hosted or in_url_or_email(doc.folded, m.start(), m.end()):
+            continue  # a browser or app store (masked), self-hosted software, or a web address
         seg = doc.segment_at(m.start())
         if seg is None or not c.ok_segment(seg) or _negated(doc, seg, m.start()):
             continue
         row = _row_of(doc, m.start())
-        if not (_CUE.search(doc.seg(seg)) or row):
+        if vendor.kind == "company" and not (_CUE.search(doc.seg(seg)) or row):
+            continue  # "Google", "Microsoft": named for many reasons; a product name is named for its use
+        if _retired_after(doc, seg, m.end()):
             continue
         c.add(vendor.name, m.start(), m.end(), "lexicon", vendor, row)
         taken.append((m.start(), m.end()))
@@ -312,9 +350,11 @@ def _table_rows(c: _Collector, taken: list[tuple[int, int]]) -> None:
         if len(_CELL_SEPARATOR.findall(m.group("rest"))) < 1:  # name - purpose - location: a title has one dash
             continue
         raw = m.group("first")
+        if m.group("colon") and not (m.group("bullet") and _brand_like(raw.strip())):
+            continue  # "Hinweis: ...", "Hosting: ...": a label, unless a listed brand ("- Twilio Inc.: sms")
         lead = len(raw) - len(raw.lstrip())
         name = _clean_name(raw)
-        if not re.match(r"[A-Z0-9]", name) or len(name.split()) > 6 or name.split()[0] in _STOP_NAMES:
+        if not re.match(rf"[{_UP}0-9]", name) or len(name.split()) > 6 or name.split()[0] in _STOP_NAMES:
             continue
         if _HEADER.match(name) or _NOT_A_COMPANY.search(name) or re.search(r"\b[a-zäöüéè]{2,}\b", name):
             continue  # a header row, a title, or a phrase with lower-case words ("Anlage 3 zum ...")
@@ -349,6 +389,9 @@ def _pattern_mentions(c: _Collector, taken: list[tuple[int, int]]) -> None:
                     continue
                 if pattern is _WITH_LEGAL_FORM and (not _cued(doc, start) or self_reference(doc, start, m.end("form"))):
                     continue
+                if pattern is _WITH_LEGAL_FORM:  # "Dienst der InnoCraft Ltd.": the company is after the genitive
+                    genitive = re.match(r"(?:\S+ )+?(?:der|des) (?=\S)", doc.folded[start:end])
+                    start += genitive.end() if genitive else 0
                 name = _clean_name(doc.text[start:end])
                 if not name or name.split()[0] in _STOP_NAMES or (strict and not _brand_like(name)):
                     continue
@@ -358,6 +401,8 @@ def _pattern_mentions(c: _Collector, taken: list[tuple[int, int]]) -> None:
                     continue  # "we work with IT service providers": a class, not a name
                 seg = doc.segment_at(start)
                 if seg is None or not c.ok_segment(seg) or _negated(doc, seg, start):
+                    continue
+                if _retired_after(doc, seg, start + len(name)):
                     continue
                 c.add(name, start, start + len(name), "pattern")
                 taken.append((start, start + len(name)))
@@ -378,7 +423,10 @@ def _fold_providers(c: _Collector) -> None:
         if not before or y_key not in found:
             continue
         gap = doc.folded[max(before)[0] : m.start()]
-        if not re.match(r"\s*[,(]", gap) or re.search(r"\b(?:and|en|und|et|or|of|oder|ou)\b|[.;]", gap):
+        if m.group().startswith("("):  # "Postmark (ActiveCampaign, LLC)", "Auth0 (by Okta)": right after the name
+            if gap.strip():
+                continue
+        elif not re.match(r"\s*[,(]", gap) or re.search(r"\b(?:and|en|und|et|or|of|oder|ou)\b|[.;]", gap):
             continue  # not "X, a service of Y" but "X, and ... is provided by Y": Y is a recipient of its own
         product = found[max(before)[1]]
         product.provider = product.provider or found[y_key].name

@@ -254,3 +254,27 @@ def in_url_or_email(folded: str, start: int, end: int) -> bool:
         hi += 1
     token = folded[lo:hi]
     return "@" in token or "://" in token or token.lower().startswith("www.")
+
+
+# A sentence that says what it names no longer applies: "was invalidated", "replaced", "nicht mehr".
+NO_LONGER = re.compile(
+    r"no longer|invalidat\w*|not (?:be )?valid|ceased|repealed|replaced|superseded|niet langer|niet meer|ongeldig|"
+    r"ingetrokken|vervangen|nicht mehr|ung[üu]ltig|aufgehoben|ersetzt|n'est plus|ne \w+ plus|invalid[ée]\w*|"
+    r"annul[ée]\w*|abrog[ée]\w*|remplac[ée]\w*",
+    re.I,
+)
+# "Before 2016 we relied on Safe Harbor", "bis 2020 auf den Privacy Shield": a past basis, not a current one.
+_PAST = re.compile(
+    r"\b(?:until|till|before|up to|prior to|bis|vor|tot|voor|jusqu'en|avant)\s+(?:\d{1,2}\.?\s+\w+\s+)?"
+    r"(?:19|20)\d{2}\b|\b(?:formerly|previously|früher|vormals|vroeger|voorheen|auparavant|autrefois)\b",
+    re.I,
+)
+# The next sentence retires what this one named: "... Privacy Shield. It is no longer used."
+_RETIRED_NEXT = re.compile(r"^(?:This|That|It|These|Dieser|Diese|Dies|Das|Er|Deze|Dit|Die|Het|Celui-ci|Ce|Il|Elle)\b")
+
+
+def no_longer_applies(doc: Doc, i: int) -> bool:
+    """Segment ``i`` names something as past: retired in the sentence itself, dated before now, or in the next."""
+    s = doc.seg(doc.segments[i])
+    nxt = doc.seg(doc.segments[i + 1]) if i + 1 < len(doc.segments) else ""
+    return bool(NO_LONGER.search(s) or _PAST.search(s) or (_RETIRED_NEXT.match(nxt) and NO_LONGER.search(nxt)))

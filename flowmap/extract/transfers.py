@@ -63,7 +63,11 @@ _NEVER_LEAVE = re.compile(r"never leaves?|do(?:es)? not leave|verlaten (?:nooit|
                           r"rest(?:ent|e) (?:\w+ ){0,2}(?:dans|au sein|en)\b",
                           re.I)  # fmt: skip
 _LEFT_AREA = re.compile(rf"\s+(?:die\s+|the\s+)?{_AREA}(?![\w-])", re.I)  # "verlassen zu keinem Zeitpunkt | die EU"
-_IN_AREA = re.compile(rf"\b(?:in|within|binnen|innerhalb|dans|au sein de)\s+{_AREA}(?![\w-])", re.I)
+_MEMBER_STATE = (
+    r"(?:(?:a|one|an?y|een|einem|un)\s+)?(?:member state|lidstaat|Mitgliedstaat|[ée]tat membre)\s+"
+    r"(?:of|van|der|des|de)\s+"
+)  # "in einem Mitgliedstaat der Europäischen Union"
+_IN_AREA = re.compile(rf"\b(?:in|within|binnen|innerhalb|dans|au sein de)\s+(?:{_MEMBER_STATE})?{_AREA}(?![\w-])", re.I)
 
 
 def _area(match_text: str) -> str:

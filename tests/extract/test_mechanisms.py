@@ -93,3 +93,27 @@ def test_not_mechanisms(text: str) -> None:
 
 def test_negated_mechanism_in_german() -> None:
     assert values("Wir nutzen keine Standardvertragsklauseln.", FactKind.MECHANISM, "de") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "We are certified under the EU-U.S. Privacy Shield. (Before 2016 we relied on Safe Harbor.)",
+            "en",
+            {"PRIVACY_SHIELD_EU_US"},
+        ),
+        (
+            "Für Slack stützten wir uns bis 2020 auf den Swiss-US Privacy Shield. Dieser wird nicht mehr verwendet.",
+            "de",
+            set(),
+        ),
+        (
+            "Soweit Daten in die USA gelangen, stützen wir uns auf Ihre ausdrückliche Einwilligung nach Art. 49 DSGVO.",
+            "de",
+            {"ART49_CONSENT"},
+        ),
+    ],
+)
+def test_past_bases_are_not_current_ones(text: str, language: str, expected: set[str]) -> None:
+    assert values(text, FactKind.MECHANISM, language) == expected

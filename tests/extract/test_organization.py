@@ -33,6 +33,15 @@ from tests.extract.helpers import facts
         ),
         ("Le site est édité par Mode Lumière SAS, immatriculée au RCS de Lyon.", "fr", "Mode Lumière SAS", "FR"),
         ("Callwise Ltd is registered in England and Wales (company number 08812345).", "en", "Callwise Ltd", "GB"),
+        # a contract party with its address, and the role it plays: the processor's own DPA
+        (
+            'Between the Customer and Kestrel Payroll Ltd, 5 Harcourt Road, Dublin 2, Ireland ("Processor").\n'
+            "The Processor uses Personio and Acme Cloud Ltd for hosting.",
+            "en",
+            "Kestrel Payroll Ltd",
+            "IE",
+        ),
+        ("Ledgerwise B.V. (Utrecht, the Netherlands) engages the sub-processors below.", "en", "Ledgerwise B.V.", "NL"),
     ],
 )
 def test_organization_and_country(text: str, language: str, name: str, country: str) -> None:

@@ -37,6 +37,29 @@ from tests.extract.helpers import classes, facts, named
             "fr",
             {"Atelier Graphique"},
         ),
+        # product names from the lexicon need no cue word; list rows with dashes, en dashes or a brand and a colon
+        ("Les candidatures sont gérées dans Recruitee (Pays-Bas).", "fr", {"Recruitee"}),
+        (
+            "Sous-traitants ultérieurs :\n- Pennylane – facturation, France ;\n- Qonto – paiements, France.",
+            "fr",
+            {"Pennylane", "Qonto"},
+        ),
+        (
+            "Subverwerkers:\n- Twilio Inc.: sms-notificaties, Verenigde Staten;\n- Hosting: in Duitsland.",
+            "nl",
+            {"Twilio"},
+        ),
+        # a maker in brackets or after "service de" is the product's provider, not a second recipient
+        (
+            "| Name | Location |\n|---|---|\n| Postmark (ActiveCampaign, LLC) | USA |\n| Auth0 (by Okta) | Germany |",
+            "en",
+            {"Postmark", "Auth0"},
+        ),
+        (
+            "Mit Ihrer Einwilligung nutzen wir Matomo Cloud, einen Dienst der InnoCraft Ltd. aus Neuseeland.",
+            "de",
+            {"Matomo"},
+        ),
     ],
 )
 def test_named_recipients(text: str, language: str, expected: set[str]) -> None:
@@ -177,3 +200,17 @@ def test_lexicon_is_consistent() -> None:
 )
 def test_a_company_with_a_legal_form_is_not_always_a_recipient(text: str, language: str) -> None:
     assert not named(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Mailgun was removed as a sub-processor; email moved to Postmark.", "en", {"Postmark"}),
+        ("We evaluated Zendesk for support but decided not to use it.", "en", set()),
+        ("Einen Einsatz von Microsoft Azure hat der Auftragnehmer ausgeschlossen.", "de", set()),
+        ("Statistieken meten we met Matomo, dat op onze eigen server draait. Matomo plaatst één cookie.", "nl", set()),
+        ("Sous-traitants :\nArticle 4 – Cadre légal, droit belge ;\nArticle 5 – Données, catégories.", "fr", set()),
+    ],
+)
+def test_vendors_not_used_are_not_recipients(text: str, language: str, expected: set[str]) -> None:
+    assert set(named(text, language)) == expected

@@ -17,6 +17,7 @@ from tests.extract.helpers import facts, values
         ("Ihre Daten verlassen zu keinem Zeitpunkt die EU.", "de", {"EU"}),
         ("Die Verarbeitung erfolgt ausschließlich innerhalb der Europäischen Union.", "de", {"EU"}),
         ("Vos données restent hébergées en France.", "fr", {"EU"}),
+        ("Die Verarbeitung findet ausschließlich in einem Mitgliedstaat der Europäischen Union statt.", "de", {"EU"}),
         ("Personal data is stored exclusively within the EU.", "en", {"EU"}),
         ("We do not transfer personal data to third countries.", "en", {"EEA"}),
         ("Uw gegevens worden niet doorgegeven aan landen buiten de Europese Unie.", "nl", {"EU"}),
