@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Coroutine
+import time
+from collections.abc import Callable, Coroutine
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -19,12 +20,12 @@ from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.domain.models import FlowMap
 from flowmap.domain.scenario import Revocation, Withdrawal, run_scenario
-from flowmap.errors import FlowmapError
+from flowmap.errors import FlowmapError, StoreUnavailable
 from flowmap.extract.facts import Extraction
 from flowmap.ingest.seeds import load_seed_map
 from flowmap.law import load_knowledge_base
 from flowmap.reporting import Format, render_assessment, render_scenario
-from flowmap.settings import PROJECT_ROOT, Settings, get_settings
+from flowmap.settings import PROJECT_ROOT, Settings, StoreKind, get_settings
 from flowmap.store import Counts, open_store
 from flowmap.store.executor import Progress
 from flowmap.vendor.candidate import Candidate
@@ -103,6 +104,60 @@ def seed(
     """Validate every seed file, then write the seed map in one transaction (all or nothing)."""
     settings = get_settings()
     counts = _run(_seed(settings, seeds_dir or settings.seeds_dir, reset))
+    _print_counts(counts)
+
+
+def _steps() -> Callable[[str], None]:
+    """Prints each step of a long operation, with the time since it started."""
+    started = [time.perf_counter()]
+
+    def step(message: str) -> None:
+        now = time.perf_counter()
+        _err(f"  [{now - started[0]:6.1f}s] {message} ...")
+
+    return step
+
+
+async def _import(settings: Settings, directory: Path) -> tuple[int, Counts, float]:
+    from flowmap.store.bulk import open_bulk
+    from flowmap.store.bulk_import import import_embedded
+
+    source = open_bulk(directory)
+    _err(
+        f"importing {directory}: "
+        + ", ".join(f"{n:,} rows in {name}" for name, n in source.rows.items())
+        + " (replaces the map; all or nothing)"
+    )
+    if settings.store is not StoreKind.EMBEDDED:
+        raise StoreUnavailable("`flowmap import` loads the embedded store; the Neo4j bulk path comes with issue 8.")
+    started = time.perf_counter()
+    revision = await import_embedded(settings.embedded_path, source, progress=_steps())
+    elapsed = time.perf_counter() - started
+    store = await open_store(settings)
+    try:
+        return revision, await store.counts(), source.engagements / elapsed if elapsed else 0.0
+    finally:
+        await store.close()
+
+
+@app.command("import")
+def import_(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="A directory with organizations.csv, engagements.csv and, "
+            "optionally, documents.csv, in the store's columns."
+        ),
+    ],
+) -> None:
+    """Replace the map with a bulk directory, through the engine's bulk loader: checked, audited, all or nothing.
+
+    The files carry the store's own columns (`python -m bench.ecosystem --size S --out DIR` writes an example);
+    a header that differs, or any value the seed files would reject, stops the import with its file, line and
+    column, and the store keeps the map it had.
+    """
+    revision, counts, rate = _run(_import(get_settings(), directory))
+    _err(f"imported as revision {revision} ({rate:,.0f} engagements/s)")
     _print_counts(counts)
 
 

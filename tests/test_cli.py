@@ -12,6 +12,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from flowmap.cli import app
+from flowmap.domain.models import FlowMap
+from flowmap.store.bulk import write_bulk
 
 runner = CliRunner()
 
@@ -129,3 +131,25 @@ def test_an_incompatible_store_is_refused_and_reset_rebuilds_it(embedded_env: Pa
     rebuilt = runner.invoke(app, ["seed", "--reset"])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert _stats()["nodes"]["Organization"] == 4  # type: ignore[index]
+
+
+def test_import_replaces_the_map_and_refuses_bad_files_whole(
+    embedded_env: Path, mini_map: FlowMap, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["seed"]).exit_code == 0
+    seeded = _stats()
+    bulk = tmp_path / "bulk"
+    write_bulk(mini_map, bulk)
+    done = runner.invoke(app, ["import", str(bulk)])
+    assert done.exit_code == 0, done.output
+    assert "loading engagements.csv" in done.stderr and "imported as revision 2" in done.stderr
+    imported = _stats()
+    for kind, name in (("relationships", "ENGAGES"), ("nodes", "Organization"), ("nodes", "Document")):
+        assert imported[kind][name] == seeded[kind][name]  # type: ignore[index]
+    engagements = bulk / "engagements.csv"
+    engagements.write_text(engagements.read_text(encoding="utf-8").replace("C2P", "C2X", 1), encoding="utf-8")
+    refused = runner.invoke(app, ["import", str(bulk)])
+    assert refused.exit_code == 2
+    assert "engagements.csv:2: role:" in refused.stderr and "nothing was imported" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert _stats() == imported

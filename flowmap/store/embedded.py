@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ladybug
 
@@ -22,6 +22,7 @@ from flowmap.store.queries import Query
 from flowmap.store.schema import Dialect
 
 ENGINE_VERSION = ladybug.__version__
+T = TypeVar("T")
 
 
 def _open_error(path: Path, exc: Exception) -> Exception:
@@ -61,11 +62,14 @@ class EmbeddedExecutor:
     def _rows(self, query: Query) -> list[dict[str, Any]]:
         result = self._conn.execute(query.cypher, dict(query.params))
         assert not isinstance(result, list), "one statement per query"
-        columns = result.get_column_names()
-        rows = []
-        while result.has_next():
-            rows.append(dict(zip(columns, result.get_next(), strict=True)))
-        return rows
+        try:
+            columns = result.get_column_names()
+            rows = []
+            while result.has_next():
+                rows.append(dict(zip(columns, result.get_next(), strict=True)))
+            return rows
+        finally:
+            result.close()  # now, not at garbage collection: a result outliving its connection crashes the engine
 
     def _read(self, query: Query) -> list[dict[str, Any]]:
         with self._lock:
@@ -83,6 +87,22 @@ class EmbeddedExecutor:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def _transaction(self, work: Callable[[Callable[[Query], list[dict[str, Any]]]], T]) -> T:
+        with self._lock:
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                result = work(self._rows)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            return result
+
+    async def transaction(self, work: Callable[[Callable[[Query], list[dict[str, Any]]]], T]) -> T:
+        """Run ``work`` in one transaction, with a function that runs a query and returns its rows (reads and
+        writes, e.g. COPY then checks on what it loaded); an exception rolls everything back."""
+        return await asyncio.to_thread(self._transaction, work)
 
     def _schema(self, statements: Sequence[str]) -> None:
         with self._lock:

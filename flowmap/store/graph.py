@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -13,9 +13,11 @@ from flowmap.domain.audit import AuditEntry, AuditRecord
 from flowmap.domain.categories import taxonomy
 from flowmap.domain.countries import all_countries
 from flowmap.domain.models import Citation, Engagement, FlowMap, Organization
-from flowmap.errors import StoreIncompatible
+from flowmap.errors import StoreIncompatible, StoreUnavailable
+from flowmap.store import bulk, rows
 from flowmap.store import queries as q
-from flowmap.store import rows
+from flowmap.store.bulk import BULK_FILES, BulkSource
+from flowmap.store.embedded import EmbeddedExecutor
 from flowmap.store.executor import Executor, Progress
 from flowmap.store.schema import (
     AUDIT_ENTRY,
@@ -39,6 +41,7 @@ from flowmap.store.schema import (
 )
 
 REVISION_KEY = "revision"
+StepProgress = Callable[[str], None]  # told what a long operation is doing now
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,8 @@ class GraphStore:
 
     def _map_statements(self, flow_map: FlowMap, reset: bool) -> list[q.Query]:
         d = self.dialect
-        statements: list[q.Query] = []
-        if reset:
-            statements += [q.delete_rels(r, d) for r in REL_TABLES]
-            statements += [q.delete_all(t, d) for t in MAP_NODE_TABLES]
-        statements += q.upsert_nodes(COUNTRY, [rows.country_row(c) for c in all_countries().values()], d)
-        statements += q.upsert_nodes(DATA_CATEGORY, [rows.category_row(c) for c in taxonomy().values()], d)
+        statements: list[q.Query] = self._reset_statements() if reset else []
+        statements += self._reference_statements()
         statements += q.upsert_nodes(
             LEGAL_REFERENCE, [rows.legal_reference_row(r) for r in flow_map.legal_references], d
         )
@@ -142,6 +141,60 @@ class GraphStore:
         )
         return await self.commit(self._map_statements(flow_map, reset), record, progress)
 
+    def _reference_statements(self) -> list[q.Query]:
+        """Countries and the category taxonomy: reference data every map is checked against (idempotent)."""
+        d = self.dialect
+        return [
+            *q.upsert_nodes(COUNTRY, [rows.country_row(c) for c in all_countries().values()], d),
+            *q.upsert_nodes(DATA_CATEGORY, [rows.category_row(c) for c in taxonomy().values()], d),
+        ]
+
+    def _reset_statements(self) -> list[q.Query]:
+        d = self.dialect
+        return [*(q.delete_rels(r, d) for r in REL_TABLES), *(q.delete_all(t, d) for t in MAP_NODE_TABLES)]
+
+    async def load_bulk(
+        self, source: BulkSource, history: list[AuditEntry], record: AuditRecord, progress: StepProgress | None = None
+    ) -> int:
+        """Fill an *empty* store from a bulk directory, carrying over ``history`` (the audit log of the store it
+        replaces); return the new revision. COPY FROM and every check of ``bulk.check_loaded`` run in one
+        transaction, so a failed check leaves this store empty. ``bulk.import_embedded`` swaps it in."""
+        if not isinstance(self.executor, EmbeddedExecutor):
+            raise StoreUnavailable("Bulk import needs the embedded store (the Neo4j path comes with issue 8).")
+        if (await self.counts()).relationships["ENGAGES"] or await self.revision():
+            raise StoreUnavailable(f"{self.executor.location} is not empty; bulk loading fills a new store only.")
+        step = progress or (lambda _message: None)
+        revision = max((e.revision for e in history), default=0) + 1
+        entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
+        d = self.dialect
+
+        def work(run: Callable[[q.Query], list[q.Row]]) -> None:
+            for statement in self._reference_statements():
+                run(statement)
+            for spec in BULK_FILES:
+                if spec.name in source.files:
+                    step(f"loading {spec.name} ({source.rows[spec.name]:,} rows)")
+                    run(bulk.copy_statement(spec, source.files[spec.name]))
+            step("checking every column and rule")
+            bulk.check_loaded(source, run)
+            step(f"carrying over {len(history)} audit entries, committing")
+            for statement in q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(e) for e in history], d):
+                run(statement)
+            for statement in self._bookkeeping(revision, entry):
+                run(statement)
+
+        async with self._commit_lock:
+            self.roundtrips += 1
+            await self.executor.transaction(work)
+        return revision
+
+    def _bookkeeping(self, revision: int, entry: AuditEntry) -> list[q.Query]:
+        d = self.dialect
+        return [
+            *q.upsert_nodes(META, [{"key": REVISION_KEY, "value": str(revision)}], d),
+            *q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(entry)], d),
+        ]
+
     async def revision(self) -> int:
         """The number of committed changes; any change to the map moves it, so caches key on it."""
         found = await self._read(q.read_meta_value(REVISION_KEY, self.dialect))
@@ -153,18 +206,10 @@ class GraphStore:
         The lock serialises this process's commits, so revisions are gap-free and ordered; the embedded
         file has one owning process, and for Neo4j issue 8 adds optimistic checks across processes.
         """
-        d = self.dialect
         async with self._commit_lock:
             revision = await self.revision() + 1
             entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
-            await self._write(
-                [
-                    *statements,
-                    *q.upsert_nodes(META, [{"key": REVISION_KEY, "value": str(revision)}], d),
-                    *q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(entry)], d),
-                ],
-                progress,
-            )
+            await self._write([*statements, *self._bookkeeping(revision, entry)], progress)
             return revision
 
     async def save_organization(self, org: Organization, record: AuditRecord) -> int:

@@ -1,0 +1,64 @@
+"""`flowmap import`: a whole map from a bulk directory into the embedded store, all or nothing.
+
+The map is built in a new database file beside the store and swapped in with one atomic rename, so a failed
+check or a crash leaves the store exactly as it was. (Deleting the old map and COPYing the new one in a
+single transaction would also be atomic, but LadybugDB 0.22 crashes when such a transaction rolls back, and
+deleting a million edges costs more than writing a new file.) The audit log and the revision carry over.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from flowmap.domain.audit import AuditRecord
+from flowmap.store.bulk import BulkSource
+from flowmap.store.embedded import EmbeddedExecutor
+from flowmap.store.graph import GraphStore, StepProgress
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        if leftover.exists():
+            leftover.unlink()
+
+
+async def import_embedded(
+    store_path: Path, source: BulkSource, *, actor: str | None = None, progress: StepProgress | None = None
+) -> int:
+    """Replace the map in the embedded store at ``store_path``; return the new revision."""
+    step = progress or (lambda _message: None)
+    current: GraphStore | None = GraphStore(EmbeddedExecutor(store_path))  # holds the file's lock until the swap
+    scratch_path = store_path.with_name(store_path.name + ".import")
+    _remove(scratch_path)
+    try:
+        assert current is not None
+        await current.ensure_schema()
+        history = await current.audit_log(0, await current.audit_count())
+        record = AuditRecord(
+            actor=actor or f"cli:{getpass.getuser()}",
+            role="system",
+            operation="importMap",
+            target="map",
+            before={"revision": await current.revision(), "counts": (await current.counts()).as_dict()},
+            after={"directory": str(source.directory), **{k.removesuffix(".csv"): n for k, n in source.rows.items()}},
+        )
+        scratch = GraphStore(EmbeddedExecutor(scratch_path))
+        try:
+            await scratch.ensure_schema()
+            revision = await scratch.load_bulk(source, history, record, step)
+        finally:
+            await scratch.close()
+        step("swapping the new map in")
+        await current.close()
+        current = None
+        _remove(store_path.with_name(store_path.name + ".wal"))
+        os.replace(scratch_path, store_path)
+        return revision
+    except BaseException:
+        _remove(scratch_path)
+        raise
+    finally:
+        if current is not None:
+            await current.close()
