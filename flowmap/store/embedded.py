@@ -84,17 +84,28 @@ class EmbeddedExecutor:
                     if progress:
                         progress(done, len(queries))
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Roll back, unless the engine already aborted the transaction itself (then there is none to end)."""
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as exc:
+            if "No active transaction" not in str(exc):
+                raise
 
     def _transaction(self, work: Callable[[Callable[[Query], list[dict[str, Any]]]], T]) -> T:
         with self._lock:
             self._conn.execute("BEGIN TRANSACTION")
             try:
                 result = work(self._rows)
+            except RuntimeError as exc:  # the engine's own failure (e.g. out of buffer memory): name it, no traceback
+                self._rollback()
+                raise StoreUnavailable(f"{self.location}: the engine stopped the transaction: {exc}") from exc
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             self._conn.execute("COMMIT")
             return result

@@ -6,16 +6,19 @@ Embedded only: it is the engine's COPY FROM path (the Neo4j path comes with issu
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from flowmap.domain.models import FlowMap
-from flowmap.errors import ValidationFailed
+from flowmap.errors import StoreUnavailable, ValidationFailed
 from flowmap.store import GraphStore
 from flowmap.store.bulk import open_bulk, write_bulk
 from flowmap.store.bulk_import import import_embedded
 from flowmap.store.embedded import EmbeddedExecutor
+from flowmap.store.queries import Query
 
 
 async def _open(path: Path) -> GraphStore:
@@ -128,3 +131,17 @@ def test_a_wrong_header_names_the_columns(mini_map: FlowMap, tmp_path: Path) -> 
     text = str(caught.value)
     assert "organizations.csv: is missing" in text
     assert "missing location_scope; unexpected scope" in text and "engagements.csv:1" in text
+
+
+async def test_an_engine_failure_inside_the_load_is_a_clear_error(tmp_path: Path) -> None:
+    executor = EmbeddedExecutor(tmp_path / "x.lbug")
+    try:
+
+        def work(run: Callable[[Query], list[dict[str, Any]]]) -> None:
+            run(Query("RETURN 1 / 0 AS x"))
+
+        with pytest.raises(StoreUnavailable, match="the engine stopped the transaction"):
+            await executor.transaction(work)
+        assert await executor.read(Query("RETURN 1 AS x")) == [{"x": 1}]  # and the store still works
+    finally:
+        await executor.close()
