@@ -78,6 +78,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from flowmap.domain.models import Certification, DeclaredMechanism, Document, Evidence, FlowMap
+from flowmap.store.bulk import BULK_FILES, write_rows
 from flowmap.store.bulk import write_bulk as write_map_bulk
 from flowmap.store.queries import Row
 from flowmap.store.rows import (
@@ -88,12 +89,8 @@ from flowmap.store.rows import (
 )
 from flowmap.store.schema import DOCUMENT, ENGAGES, ORGANIZATION
 
-ORGANIZATIONS_CSV = "organizations.csv"
-ENGAGEMENTS_CSV = "engagements.csv"
-DOCUMENTS_CSV = "documents.csv"
-ORG_COLUMNS: tuple[str, ...] = ORGANIZATION.prop_names
-ENGAGEMENT_COLUMNS: tuple[str, ...] = ("from", "to", *ENGAGES.prop_names)
-DOCUMENT_COLUMNS: tuple[str, ...] = DOCUMENT.prop_names
+ORGANIZATIONS_CSV, DOCUMENTS_CSV, ENGAGEMENTS_CSV = (spec.name for spec in BULK_FILES)  # what `flowmap import` reads
+ORG_COLUMNS, DOCUMENT_COLUMNS, ENGAGEMENT_COLUMNS = (spec.columns for spec in BULK_FILES)
 # The order ``_Ecosystem.engagement`` writes its cells in: a schema change must fail here, not shift columns.
 _ENGAGEMENT_ORDER = (
     "from", "to", "id", "role", "service", "purpose", "categories", "countries", "location_scope", "regime",
@@ -618,11 +615,7 @@ def write_bulk(
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     eco = _Ecosystem(spec, seed)
-    with (out / DOCUMENTS_CSV).open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(DOCUMENT_COLUMNS)
-        doc = document_row(SYNTHETIC_DOCUMENT)
-        w.writerow([_cell(doc[c]) for c in DOCUMENT_COLUMNS])
+    write_rows(out / DOCUMENTS_CSV, DOCUMENT_COLUMNS, [document_row(SYNTHETIC_DOCUMENT)])
     with (out / ORGANIZATIONS_CSV).open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(ORG_COLUMNS)
@@ -646,17 +639,6 @@ def write_bulk(
 
 
 # --- reading a bulk directory back ---------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    """A row value as a bulk cell: empty for None, true/false, [a,b] for a list."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ",".join(str(v) for v in value) + "]"
-    return str(value)
 
 
 def _typed(cells: dict[str, str], props: Iterable[tuple[str, str]]) -> Row:

@@ -18,6 +18,7 @@ from flowmap.extract.facts import DraftFact, FactKind
 from flowmap.extract.organization import self_reference
 from flowmap.extract.recipient_classes import CLASS_LABELS, CLASS_PATTERN, CLASS_PURPOSES, CLASS_UPPER_IT
 from flowmap.extract.text import (
+    NO_LONGER,
     Doc,
     Segment,
     clipped_span,
@@ -259,11 +260,11 @@ def _blocked(doc: Doc, i: int) -> bool:
     return False
 
 
+# What retires a basis also retires a vendor ("no longer", "replaced", "nicht mehr"), plus a vendor's own words.
 _RETIRED = re.compile(
-    r"\b(?:(?:was|were|has been|have been|is being) (?:removed|replaced|discontinued|terminated|offboarded)|"
-    r"decided not to|no longer|not (?:yet )?(?:used|in use)|niet meer|niet langer|is (?:verwijderd|vervangen)|"
-    r"nicht mehr|wurde[n]? (?:entfernt|ersetzt|gekündigt)|ausgeschlossen|excluded|uitgesloten|exclu[es]?\b|"
-    r"n'est plus|n'est pas utilis|a été (?:retir|supprim|remplac)\w*)",
+    rf"{NO_LONGER.pattern}|\b(?:(?:was|were|has been|have been|is being) (?:removed|discontinued|terminated|"
+    r"offboarded)|decided not to|not (?:yet )?(?:used|in use)|is verwijderd|wurde[n]? (?:entfernt|gekündigt)|"
+    r"ausgeschlossen|excluded|uitgesloten|exclu[es]?\b|n'est pas utilis|a été (?:retir|supprim)\w*)",
     re.I,
 )
 
