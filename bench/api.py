@@ -10,8 +10,9 @@ JSON) without a socket. For each query it records:
 - ``engine``: ``assess`` in-process on the same dates and client, interleaved with the uncached calls.
 
 The seed map is asked portfolio-wide (no ``clientId``: its handful of clients share 12 transfers, and that is
-the dashboard's first view); the synthetic 10k-engagement map is asked for its busiest client, as in
-``bench/assessment.py`` (a portfolio-wide question there is ~200 assessments of that size).
+the dashboard's first view); the ecosystem's S map (``bench.ecosystem``, 11k engagements) is asked for its busiest
+client, as in ``bench/assessment.py`` (a portfolio-wide question there is ~150 assessments of that size).
+``bench/scale.py`` asks the same queries at S, M and L on an imported store.
 """
 
 from __future__ import annotations
@@ -30,11 +31,10 @@ from typing import Any
 
 import httpx
 
-from bench.assessment import machine
-from bench.synthetic import generate
+from bench.assessment import busiest_controller, machine
+from bench.ecosystem import load_flowmap
 from flowmap.api.app import create_app
 from flowmap.domain.assess import assess
-from flowmap.domain.chains import ChainIndex
 from flowmap.domain.models import FlowMap
 from flowmap.ingest.seeds import load_seed_map
 from flowmap.law import load_knowledge_base
@@ -98,12 +98,6 @@ def summary(runs: list[float]) -> dict[str, float | int]:
 
 def ratio(http: dict[str, float | int], engine: dict[str, float | int]) -> dict[str, float]:
     return {q: round(http[f"{q}_ms"] / engine[f"{q}_ms"], 2) for q in ("p50", "p95")}
-
-
-def busiest_client(flow_map: FlowMap, day: date) -> str:
-    """The client with the most engagements of its own, as bench/assessment.py picks it."""
-    index = ChainIndex(flow_map.engagements, day)
-    return max(index.clients(), key=lambda c: len(index.outgoing[c]))
 
 
 def full_collections() -> int:
@@ -243,10 +237,10 @@ def table(results: dict[str, Any]) -> str:
 async def run() -> dict[str, Any]:
     today = date.today()
     seed_map = load_seed_map(PROJECT_ROOT / "seeds")
-    synthetic = generate(10_000, seed=7)
+    ecosystem = load_flowmap("S", seed=7)
     cases = [
         Case("seed", seed_map, None, 30),
-        Case("synthetic_10k", synthetic, busiest_client(synthetic, today), 15),
+        Case("ecosystem_S", ecosystem, busiest_controller(ecosystem, today), 15),
     ]
     results: dict[str, Any] = {
         "date": today.isoformat(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.synthetic import generate
+from bench.ecosystem import Size, load_flowmap
 from flowmap.settings import Settings, StoreKind
 from flowmap.store import open_store
 from tests.api.conftest import Api, serve
@@ -24,6 +24,7 @@ PAGE = """query ($n: Int!) {
     } }
   }
 }"""
+SMALL_ECOSYSTEM = Size(clients=5, processors=60, engagements=400)  # ~1,700 transfers on any recent day
 WARM_LIMIT = 2  # the revision check, and nothing per item
 COLD_LIMIT = 8  # plus reading the map once
 
@@ -37,7 +38,7 @@ async def _cost(api: Api, n: int) -> tuple[int, int]:
 async def test_a_page_of_100_transfers_costs_a_fixed_small_number_of_round_trips(tmp_path: Path) -> None:
     store = await open_store(Settings(store=StoreKind.EMBEDDED, data_dir=tmp_path))
     try:
-        await store.write_map(generate(400, seed=11), actor="test")
+        await store.write_map(load_flowmap(SMALL_ECOSYSTEM, seed=11), actor="test")
         async with serve(store) as api:
             cold, _ = await _cost(api, 100)
             warm_100, items = await _cost(api, 100)
