@@ -1,0 +1,1018 @@
+"""The scale run (issue 7): the engine against two baselines on one generated ecosystem, every figure with its ratio.
+
+``python -m bench.scale --size S|M|L`` (or ``bench/run --size M``) generates the ecosystem (``bench.ecosystem``) into a
+temporary bulk directory, imports it with ``flowmap import``, asks five questions of the engine and of the baselines
+in ``bench.baselines`` (``PythonBFS``, ``SQLiteCTE``), and writes ``bench/results/scale-<SIZE>.json``:
+
+1. ``import``: ``flowmap import DIR`` into a fresh ``FLOWMAP_DATA_DIR`` (a subprocess, end to end; also the
+   import's own time from its ``engagements/s`` line), against loading the same directory into each baseline;
+   the engine's read of the imported store into memory (``store.read_tables()``) is reported beside it.
+2. ``client_assessment``: one client's full assessment, ``assess(tables, day, kb, clients=[c])``, for a sample of
+   clients spread over the distribution of direct-engagement counts (the busiest first), against each baseline's
+   ``client_destinations(c, day)``.
+3. ``api``: ``transfers(clientId: c, first: 100)`` and ``exposure(clientId: c)`` over HTTP (``bench.api``: the real
+   app through ``httpx.ASGITransport``) on the imported store, warm (an assessment cache hit) and uncached (a new
+   ``asOf`` each run), against the engine in-process on the same days (the overhead ratio, target <= 1.5).
+4. ``clients_reaching_US``: ``flowmap.domain.portfolio.clients_reaching`` against each baseline's.
+5. ``what_if_dpf_revoked``: ``flowmap.domain.portfolio.what_if`` with DPF revoked on the day, over the whole map,
+   against each baseline's ``dpf_only_transfers(day)`` (the transfers resting on DPF alone).
+
+Every phase runs in a fresh subprocess (``python -m bench.scale --worker``), so its peak RSS is its own: the parent
+reaps each with ``os.wait4``, whose ``ru_maxrss`` is that child's (and its own children's) peak, the figure
+``resource.getrusage(RUSAGE_CHILDREN)`` would give in a parent that had run only that child. Each question
+phase loads its input itself (the engine reads the imported store; a baseline loads the bulk directory) and then
+times only the question. Times are p50 / p95 / max over the runs (p95 interpolated between order statistics).
+Ratios: for the engine's questions ``baseline / engine`` (above 1: the engine is faster), for the API
+``HTTP / engine`` (the API's overhead), for memory ``baseline peak / engine peak``; each from the numbers stored
+beside it. Answers are compared where two systems compute the same thing, and differences are recorded under
+``checks``, never raised. A SQLite question that runs past ``--timeout`` is interrupted and recorded as skipped;
+``--skip`` leaves out a system or one of its questions (``--skip sqlite:dpf``).
+
+Whatever the engine does not offer yet (``store.read_tables``, ``flowmap.domain.portfolio``) is recorded as
+skipped with the reason; ``assess`` then reads the map as a ``FlowMap``, which it also takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import gc
+import importlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.ecosystem import ENGAGEMENTS_CSV, ORGANIZATIONS_CSV, SIZES, Size
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).parent / "results"
+DAY = date(2025, 6, 1)  # the day bench.baselines and bench.ecosystem's docstring use
+FIRST_HOP = frozenset({"C2P", "C2C"})
+PROCESSOR = frozenset({"C2P", "P2P"})
+SYSTEMS = ("engine", "python", "sqlite")
+BASELINE_NAMES = {"python": "PythonBFS", "sqlite": "SQLiteCTE"}
+QUESTIONS = ("client", "reaching", "dpf")  # asked of the engine and both baselines
+QUESTION_KEYS = {"client": "client_assessment", "reaching": "clients_reaching_US", "dpf": "what_if_dpf_revoked"}
+COUNTRY = "US"
+EXAMPLES = 5  # differing answers kept per check
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to run; the defaults keep ``--size M`` under ten minutes on a 2-core machine."""
+
+    runs: int = 3  # imports, baseline loads, and each whole-map question
+    client_runs: int = 3  # each sampled client, per system
+    clients: int = 20  # clients sampled for question 2
+    api_clients: int = 5  # of those, asked over HTTP (the busiest first)
+    api_runs: int = 5  # warm and uncached calls per query and client
+    timeout: float = 300.0  # seconds: a longer SQLite question is interrupted; no further runs of any question
+    phase_limit: float = 3600.0  # seconds: a phase still running is killed
+
+
+# --- numbers ---------------------------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-quantile (0..1), linear between order statistics (statistics.quantiles' inclusive method)."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("no values")
+    at = q * (len(ordered) - 1)
+    low = int(at)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def stats(values: Sequence[float], unit: str = "ms") -> dict[str, Any]:
+    """p50 / p95 / max of timings given in seconds, in ``unit`` (ms or s), and the number of runs."""
+    scale = 1000.0 if unit == "ms" else 1.0
+    digits = 3 if unit == "ms" else 4
+    return {
+        "unit": unit,
+        "p50": round(percentile(values, 0.5) * scale, digits),
+        "p95": round(percentile(values, 0.95) * scale, digits),
+        "max": round(max(values) * scale, digits),
+        "runs": len(values),
+    }
+
+
+def ratio(numerator: dict[str, Any], denominator: dict[str, Any]) -> dict[str, float | None]:
+    """numerator / denominator for p50, p95 and max of two ``stats`` in the same unit (None where undefined)."""
+    if numerator["unit"] != denominator["unit"]:
+        raise ValueError(f"ratio of {numerator['unit']} to {denominator['unit']}")
+    return {k: round(numerator[k] / denominator[k], 3) if denominator[k] else None for k in ("p50", "p95", "max")}
+
+
+def rss_ratio(numerator: dict[str, Any], denominator: dict[str, Any]) -> float | None:
+    a, b = numerator.get("peak_rss_mb"), denominator.get("peak_rss_mb")
+    return round(a / b, 3) if a and b else None
+
+
+# --- the machine ------------------------------------------------------------------------------------------------
+
+
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+def _meminfo_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _os_name() -> str:
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                return line.split("=", 1)[1].strip('"')
+    except OSError:
+        pass
+    return platform.system()
+
+
+def machine() -> dict[str, Any]:
+    from bench.assessment import machine as base
+
+    try:
+        ladybug = metadata.version("ladybug")
+    except metadata.PackageNotFoundError:
+        ladybug = None
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        **base(),
+        "ram_gb": _meminfo_gb(),
+        "os": _os_name(),
+        "ladybug": ladybug,
+        "load_average_at_start": [round(x, 2) for x in load] if load else None,
+        "git_commit": _git("rev-parse", "HEAD") or None,
+        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+    }
+
+
+# --- phases as subprocesses -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Finished:
+    returncode: int
+    seconds: float
+    peak_rss_mb: float
+    killed: bool
+
+
+def spawn(command: list[str], limit: float, env: dict[str, str] | None = None, log: Path | None = None) -> Finished:
+    """Run ``command`` to its end (killing its process group after ``limit`` s): wall time and peak RSS."""
+    started = time.perf_counter()
+    out = log.open("wb") if log else None
+    try:
+        child = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=out or subprocess.DEVNULL, stderr=out, start_new_session=True
+        )
+        killed = False
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > limit:
+                os.killpg(child.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(child.pid, 0)
+                killed = True
+                break
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if out:
+            out.close()
+    return Finished(child.returncode, seconds, round(usage.ru_maxrss / 1024, 1), killed)
+
+
+def run_worker(work: Path, name: str, spec: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    """One phase in a fresh interpreter: its JSON result, with ``process_s`` and ``peak_rss_mb`` added."""
+    spec_file, out_file, log = work / f"{name}.spec.json", work / f"{name}.out.json", work / f"{name}.log"
+    spec_file.write_text(json.dumps(spec))
+    out_file.unlink(missing_ok=True)
+    done = spawn(
+        [sys.executable, "-m", "bench.scale", "--worker", str(spec_file), str(out_file)], plan.phase_limit, _env(), log
+    )
+    if done.killed:
+        result: dict[str, Any] = {"skipped": f"killed after {plan.phase_limit:.0f} s (--phase-limit)"}
+    elif out_file.is_file():
+        result = json.loads(out_file.read_text())
+    else:
+        tail = log.read_text(errors="replace")[-1500:] if log.is_file() else ""
+        result = {"error": f"the worker exited with {done.returncode}: {tail}"}
+    if "skipped" not in result and "error" not in result:
+        result["process_s"] = round(done.seconds, 3)
+        result["peak_rss_mb"] = done.peak_rss_mb
+    return result
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return env
+
+
+# --- the workers (run inside the subprocess) ---------------------------------------------------------------------
+
+
+class Skipped(Exception):
+    """A question this checkout or this run cannot ask; the message says why."""
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    answer = fn()
+    return time.perf_counter() - start, answer
+
+
+def _repeat(fn: Callable[[], Any], runs: int, timeout: float) -> tuple[list[float], Any]:
+    """Run ``fn`` up to ``runs`` times, stopping early once the runs so far took longer than ``timeout``."""
+    times: list[float] = []
+    answer = None
+    for _ in range(runs):
+        seconds, answer = _timed(fn)
+        times.append(seconds)
+        if sum(times) > timeout:
+            break
+    return times, answer
+
+
+def _work_generate(spec: dict[str, Any]) -> dict[str, Any]:
+    from bench.ecosystem import write_bulk
+
+    size = Size(*spec["size"])
+    summary = write_bulk(spec["dir"], size, spec["seed"])
+    files = list(Path(spec["dir"]).glob("*.csv"))
+    return {
+        "seconds": round(summary.seconds, 3),
+        "organizations": summary.organizations,
+        "engagements": summary.engagements,
+        "roles": summary.roles,
+        "bytes": sum(f.stat().st_size for f in files),
+    }
+
+
+def _load_baseline(system: str, directory: str) -> tuple[float, Any]:
+    from bench.baselines import PythonBFS, SQLiteCTE
+
+    loader = PythonBFS.load if system == "python" else SQLiteCTE.load
+    seconds, baseline = _timed(lambda: loader(directory))
+    gc.collect()
+    return seconds, baseline
+
+
+def _work_load(spec: dict[str, Any]) -> dict[str, Any]:
+    seconds, _ = _load_baseline(spec["system"], spec["dir"])
+    return {"load_s": round(seconds, 4)}
+
+
+def _day(spec: dict[str, Any]) -> date:
+    return date.fromisoformat(spec["day"])
+
+
+def _write_answers(spec: dict[str, Any], answers: Any) -> None:
+    Path(spec["answers"]).write_text(json.dumps(answers))
+
+
+def _work_baseline(spec: dict[str, Any]) -> dict[str, Any]:
+    system, question, day, runs = spec["system"], spec["question"], _day(spec), spec["runs"]
+    load_s, baseline = _load_baseline(system, spec["dir"])
+
+    def arm() -> None:  # a SQLite statement running past the timeout is interrupted
+        if system == "sqlite":
+            baseline.interrupt_after(spec["timeout"])
+
+    result: dict[str, Any] = {"load_s": round(load_s, 4)}
+    answers: Any
+    try:
+        if question == "client":
+            per_client: dict[str, Any] = {}
+            answers = {}
+            for client in spec["clients"]:
+
+                def ask(c: str = client) -> set[tuple[str, str]]:
+                    arm()
+                    return set(baseline.client_destinations(c, day))
+
+                times, found = _repeat(ask, runs, float("inf"))
+                per_client[client] = {"seconds": times, "destinations": len(found)}
+                answers[client] = sorted(map(list, found))
+            result |= _client_summary(per_client)
+        elif question == "reaching":
+
+            def reaching() -> set[str]:
+                arm()
+                return set(baseline.clients_reaching(COUNTRY, day))
+
+            times, found = _repeat(reaching, runs, spec["timeout"])
+            result |= {"time": stats(times), "answers": {"clients": len(found)}}
+            answers = sorted(found)
+        else:
+
+            def dpf() -> set[tuple[str, str]]:
+                arm()
+                return set(baseline.dpf_only_transfers(day))
+
+            times, found = _repeat(dpf, runs, spec["timeout"])
+            result |= {"time": stats(times), "answers": {"transfers": len(found)}}
+            answers = sorted(map(list, found))
+    except sqlite3.OperationalError as exc:
+        raise Skipped(f"{exc}: a run took over {spec['timeout']:.0f} s (--timeout)") from exc
+    _write_answers(spec, answers)
+    return result
+
+
+def _client_summary(per_client: dict[str, Any]) -> dict[str, Any]:
+    """Pooled stats over every client and run, the busiest client's (the first), and per client p50s in ms."""
+    pooled = [t for c in per_client.values() for t in c["seconds"]]
+    busiest = next(iter(per_client))
+    return {
+        "time": stats(pooled),
+        "busiest": {"client": busiest, "time": stats(per_client[busiest]["seconds"])},
+        "per_client": {
+            c: {k: v for k, v in r.items() if k != "seconds"} | {"p50_ms": stats(r["seconds"])["p50"]}
+            for c, r in per_client.items()
+        },
+    }
+
+
+async def _engine_input(data_dir: str) -> tuple[Any, str, float]:
+    """The imported map as the engine reads it: MapTables from the store if it can, else a FlowMap."""
+    from flowmap.settings import Settings, StoreKind
+    from flowmap.store import open_store
+
+    store = await open_store(Settings(store=StoreKind.EMBEDDED, data_dir=Path(data_dir)))
+    try:
+        start = time.perf_counter()
+        if hasattr(store, "read_tables"):
+            tables, kind = await store.read_tables(), "MapTables (store.read_tables)"
+        else:
+            tables, kind = await store.read_map(), "FlowMap (store.read_map: store.read_tables is not there yet)"
+        return tables, kind, time.perf_counter() - start
+    finally:
+        await store.close()
+
+
+def _portfolio(name: str) -> Callable[..., Any]:
+    try:
+        module = importlib.import_module("flowmap.domain.portfolio")
+    except ImportError as exc:
+        raise Skipped(f"flowmap.domain.portfolio is not in this checkout yet ({exc})") from exc
+    fn = getattr(module, name, None)
+    if fn is None:
+        raise Skipped(f"flowmap.domain.portfolio has no {name} yet")
+    return fn  # type: ignore[no-any-return]
+
+
+def _as_tables(flow_map_or_tables: Any) -> Any:
+    """MapTables for the portfolio questions (built from a FlowMap when the store cannot read tables yet)."""
+    try:
+        map_tables = importlib.import_module("flowmap.domain.tables").MapTables
+    except (ImportError, AttributeError) as exc:
+        raise Skipped(f"flowmap.domain.tables.MapTables is not in this checkout yet ({exc})") from exc
+    if isinstance(flow_map_or_tables, map_tables):
+        return flow_map_or_tables
+    return map_tables.from_map(flow_map_or_tables)
+
+
+def _transfer_pairs(assessment: Any) -> list[list[str]]:
+    """(importer, destination) of each transfer with a known destination."""
+    pairs = {(t.importer, t.destination) for t in assessment.transfers if t.destination is not None}
+    return [list(p) for p in sorted(pairs)]
+
+
+def _client_ids(answer: Any) -> list[str]:
+    """clients_reaching's answer as client ids, whatever collection it comes in."""
+    for attr in ("clients", "client_ids"):
+        if hasattr(answer, attr):
+            answer = getattr(answer, attr)
+            break
+    if isinstance(answer, dict):
+        answer = answer.keys()
+    out = set()
+    for item in answer:
+        out.add(item if isinstance(item, str) else getattr(item, "id", None) or item.client)
+    return sorted(out)
+
+
+def _scalars(value: Any, depth: int = 0) -> Any:
+    """A JSON answer's numbers and strings, with each list replaced by its length (answer sizes, not answers)."""
+    if isinstance(value, dict) and depth < 3:
+        return {k: _scalars(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return {"items": len(value)}
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _what_if_pairs(report: dict[str, Any]) -> list[list[str]] | None:
+    """(client, last engagement) of each transfer the what-if reports as changed, if its JSON lists them."""
+    for key in ("changed", "affected", "transfers"):
+        items = report.get(key)
+        if isinstance(items, list) and items and isinstance(items[0], dict):
+            pairs = set()
+            for item in items:
+                t = item.get("transfer", item.get("after", item.get("before", item)))
+                path = t.get("path") if isinstance(t, dict) else None
+                if not path or "client" not in t:
+                    return None
+                last = path[-1]
+                pairs.add((t["client"], last.get("engagement", last.get("id")) if isinstance(last, dict) else last))
+            return sorted(map(list, pairs))
+    return None
+
+
+async def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
+    from flowmap.domain.assess import assess
+    from flowmap.law import load_knowledge_base
+
+    question, day, runs, depth = spec["question"], _day(spec), spec["runs"], spec["max_depth"]
+    kb = load_knowledge_base()
+    tables, kind, read_s = await _engine_input(spec["data_dir"])
+    gc.collect()
+    result: dict[str, Any] = {"input": kind, "read_s": round(read_s, 4)}
+    if question == "client":
+        per_client: dict[str, Any] = {}
+        answers: dict[str, list[list[str]]] = {}
+        for client in spec["clients"]:
+
+            def one(c: str = client) -> Any:
+                return assess(tables, day, kb, clients=[c], max_depth=depth)
+
+            times, assessment = _repeat(one, runs, float("inf"))
+            pairs = _transfer_pairs(assessment)
+            per_client[client] = {"seconds": times, "transfers": len(assessment.transfers), "destinations": len(pairs)}
+            answers[client] = pairs
+        _write_answers(spec, answers)
+        return result | _client_summary(per_client)
+    if question == "reaching":
+        clients_reaching = _portfolio("clients_reaching")
+        tables = _as_tables(tables)
+        times, answer = _repeat(
+            lambda: clients_reaching(tables, day, kb, COUNTRY, max_depth=depth), runs, spec["timeout"]
+        )
+        found = _client_ids(answer)
+        _write_answers(spec, found)
+        return result | {"time": stats(times), "answers": {"clients": len(found)}}
+    what_if = _portfolio("what_if")
+    from flowmap.domain.mechanisms import MechanismCode
+    from flowmap.domain.scenario import Revocation
+
+    tables = _as_tables(tables)
+    revoke = [Revocation(MechanismCode.DPF_EU_US, effective=day)]
+    times, answer = _repeat(lambda: what_if(tables, day, kb, revoke=revoke, max_depth=depth), runs, spec["timeout"])
+    report = answer.to_json()
+    _write_answers(spec, _what_if_pairs(report))
+    return result | {"time": stats(times), "answers": _scalars(report)}
+
+
+async def _work_api(spec: dict[str, Any]) -> dict[str, Any]:
+    import httpx
+
+    from bench.api import EXPOSURE, TRANSFERS, Client, bench_query, millis
+    from flowmap.api.app import create_app
+    from flowmap.domain.assess import assess
+    from flowmap.law import load_knowledge_base
+    from flowmap.settings import Settings, StoreKind
+    from flowmap.store import open_store
+
+    day, runs, depth = _day(spec), spec["runs"], spec["max_depth"]
+    kb = load_knowledge_base()
+    tables, kind, read_s = await _engine_input(spec["data_dir"])
+    gc.collect()
+    settings = Settings(store=StoreKind.EMBEDDED, data_dir=Path(spec["data_dir"]))
+    store = await open_store(settings)
+    results: dict[str, Any] = {"input": kind, "read_s": round(read_s, 4), "clients": {}}
+    try:
+        app = create_app(settings, store=store)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://flowmap.bench") as http,
+        ):
+            client = Client(http)
+            start = time.perf_counter()
+            await client.ask("{ stats { revision } }", {})
+            results["first_request_ms"] = round(millis(start), 2)
+            offset = 0
+            for client_id in spec["clients"]:
+
+                def engine(on: date, c: str = client_id) -> int:
+                    return len(assess(tables, on, kb, clients=[c], max_depth=depth).transfers)
+
+                per_query: dict[str, Any] = {}
+                for name, query in (("transfers", TRANSFERS), ("exposure", EXPOSURE)):
+                    warm_day = day - timedelta(days=offset)
+                    days = [warm_day - timedelta(days=1 + i) for i in range(runs)]
+                    offset += 1 + runs
+                    per_query[name] = await bench_query(
+                        client, name, query, client_id, engine, warm_day, days, strict=False
+                    )
+                results["clients"][client_id] = per_query
+    finally:
+        await store.close()
+    return results
+
+
+def worker(spec_file: Path, out_file: Path) -> None:
+    spec = json.loads(spec_file.read_text())
+    phase = spec["phase"]
+    try:
+        if phase == "generate":
+            result = _work_generate(spec)
+        elif phase == "load":
+            result = _work_load(spec)
+        elif phase == "api":
+            result = asyncio.run(_work_api(spec))
+        elif spec["system"] == "engine":
+            result = asyncio.run(_work_engine(spec))
+        else:
+            result = _work_baseline(spec)
+    except Skipped as exc:
+        result = {"skipped": str(exc)}
+    except Exception:  # recorded in the JSON, not raised: one failing phase must not lose the others
+        result = {"error": traceback.format_exc(limit=8)[-3000:]}
+    out_file.write_text(json.dumps(result))
+
+
+# --- the run (the parent) ------------------------------------------------------------------------------------------
+
+
+def _active(cells: dict[str, str], day: str) -> bool:
+    return (not cells["valid_from"] or cells["valid_from"] <= day) and (
+        not cells["valid_to"] or day <= cells["valid_to"]
+    )
+
+
+def sample_clients(directory: Path, day: date, k: int) -> list[dict[str, Any]]:
+    """``k`` controllers spread evenly over the ranking by active direct engagements, the busiest first.
+
+    A controller sends data as C2P or C2C and is nobody's processor (a vendor engaging vendors for its own data
+    is left out); ties rank by id, so the sample is deterministic.
+    """
+    d = day.isoformat()
+    own: Counter[str] = Counter()
+    controllers: set[str] = set()
+    processors: set[str] = set()
+    with (directory / ENGAGEMENTS_CSV).open(newline="", encoding="utf-8") as f:
+        for cells in csv.DictReader(f):
+            if not _active(cells, d):
+                continue
+            own[cells["from"]] += 1
+            if cells["role"] in FIRST_HOP:
+                controllers.add(cells["from"])
+            if cells["role"] in PROCESSOR:
+                processors.add(cells["to"])
+    ranked = sorted(controllers - processors, key=lambda c: (-own[c], c))
+    if not ranked:
+        raise ValueError(f"no controller has an active engagement on {day}")
+    n = len(ranked)
+    ranks = sorted({round(i * (n - 1) / (k - 1)) for i in range(k)}) if k > 1 else [0]
+    return [{"client": ranked[r], "rank": r + 1, "direct_engagements": own[ranked[r]]} for r in ranks]
+
+
+def _countries(directory: Path, ids: Iterable[str]) -> dict[str, str]:
+    wanted = set(ids)
+    with (directory / ORGANIZATIONS_CSV).open(newline="", encoding="utf-8") as f:
+        return {c["id"]: c["country"] for c in csv.DictReader(f) if c["id"] in wanted}
+
+
+def _outside_areas(countries: dict[str, str], day: date) -> tuple[dict[str, frozenset[str] | None], frozenset[str]]:
+    """Per client, the countries inside its regime's area (None: no regime); and the EEA's (the EU regime's area).
+
+    The engine reports a transfer only to a country outside the client's area, and never for a hop stated to stay
+    within the EU/EEA, so the destinations are compared outside both.
+    """
+    from flowmap.law import load_knowledge_base
+
+    kb = load_knowledge_base()
+
+    def area_of(country: str) -> frozenset[str] | None:
+        for regime in kb.regimes:
+            if regime.holds_on(day) and any(m.country == country and m.holds_on(day) for m in regime.area):
+                return kb.area_on(regime.code, day)
+        return None
+
+    return {c: area_of(country) if country else None for c, country in countries.items()}, area_of("DE") or frozenset()
+
+
+def _difference(engine: Iterable[Any], baseline: Iterable[Any]) -> dict[str, Any]:
+    e, b = (
+        {tuple(x) if isinstance(x, list) else x for x in engine},
+        {tuple(x) if isinstance(x, list) else x for x in baseline},
+    )
+    only_e, only_b = sorted(e - b), sorted(b - e)
+    return {
+        "engine": len(e),
+        "baseline": len(b),
+        "common": len(e & b),
+        "engine_only": len(only_e),
+        "baseline_only": len(only_b),
+        "examples_engine_only": [list(x) if isinstance(x, tuple) else x for x in only_e[:EXAMPLES]],
+        "examples_baseline_only": [list(x) if isinstance(x, tuple) else x for x in only_b[:EXAMPLES]],
+        "match": not only_e and not only_b,
+    }
+
+
+def _read_answers(path: Path) -> Any:
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+class Run:
+    def __init__(
+        self, size_name: str, size: Size, seed: int, day: date, max_depth: int, plan: Plan, skip: set[str], work: Path
+    ) -> None:
+        self.size_name, self.size, self.seed, self.day, self.max_depth = size_name, size, seed, day, max_depth
+        self.plan, self.skip, self.work = plan, skip, work
+        self.bulk = work / "bulk"
+        self.answers = work / "answers"
+        self.answers.mkdir(parents=True, exist_ok=True)
+        self.started = time.perf_counter()
+
+    def say(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.started:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+    def skipped(self, system: str, question: str | None = None) -> str | None:
+        for key in (system, f"{system}:{question}", BASELINE_NAMES.get(system, system)):
+            if key in self.skip:
+                return f"--skip {key}"
+        return None
+
+    def spec(self, **fields: Any) -> dict[str, Any]:
+        return {
+            "dir": str(self.bulk),
+            "day": self.day.isoformat(),
+            "max_depth": self.max_depth,
+            "timeout": self.plan.timeout,
+            **fields,
+        }
+
+    # --- phases
+
+    def generate(self) -> dict[str, Any]:
+        self.say(f"generating {self.size_name} {self.size} (seed {self.seed})")
+        spec = {
+            "phase": "generate",
+            "dir": str(self.bulk),
+            "size": list(self.size.__dict__.values()),
+            "seed": self.seed,
+        }
+        result = run_worker(self.work, "generate", spec, self.plan)
+        if "error" in result or "skipped" in result:
+            raise RuntimeError(f"generating the ecosystem failed: {result}")
+        self.say(
+            f"  {result['engagements']:,} engagements, {result['bytes'] / 1e6:,.0f} MB in "
+            f"{result['seconds']:.1f} s, peak {result['peak_rss_mb']:,.0f} MB"
+        )
+        return result
+
+    def flowmap_import(self) -> tuple[dict[str, Any], Path]:
+        exe = Path(sys.executable).parent / "flowmap"
+        command = (
+            [str(exe), "import", str(self.bulk)]
+            if exe.exists()
+            else [sys.executable, "-m", "flowmap.cli", "import", str(self.bulk)]
+        )
+        process, inner, peaks = [], [], []
+        data = self.work / "data-0"
+        for i in range(self.plan.runs):
+            if data.exists():
+                shutil.rmtree(data)
+            data = self.work / f"data-{i}"
+            log = self.work / f"import-{i}.log"
+            env = _env(FLOWMAP_DATA_DIR=str(data), FLOWMAP_STORE="embedded")
+            done = spawn(command, self.plan.phase_limit, env, log)
+            text = log.read_text(errors="replace")
+            if done.returncode != 0:
+                raise RuntimeError(f"flowmap import failed ({done.returncode}): {text[-2000:]}")
+            rate = re.search(r"\(([\d,.]+) engagements/s\)", text)
+            engagements_per_s = float(rate.group(1).replace(",", "")) if rate else None
+            process.append(done.seconds)
+            peaks.append(done.peak_rss_mb)
+            if engagements_per_s:
+                inner.append(self.size.engagements / engagements_per_s)
+            self.say(
+                f"  flowmap import {i + 1}/{self.plan.runs}: {done.seconds:.2f} s end to end"
+                + (f" ({engagements_per_s:,.0f} engagements/s inside)" if engagements_per_s else "")
+                + f", peak {done.peak_rss_mb:,.0f} MB"
+            )
+        p50 = stats(process, "s")["p50"]
+        result = {
+            "process_s": stats(process, "s"),
+            "import_s": stats(inner, "s") if inner else None,
+            "engagements_per_s_end_to_end": round(self.size.engagements / p50) if p50 else None,
+            "engagements_per_s_inside": round(self.size.engagements / stats(inner, "s")["p50"]) if inner else None,
+            "peak_rss_mb": max(peaks),
+        }
+        return result, data
+
+    def baseline_loads(self, flowmap: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for system, name in BASELINE_NAMES.items():
+            reason = self.skipped(system, "load")
+            if reason:
+                out[name] = {"skipped": reason}
+                continue
+            loads, process, peaks = [], [], []
+            for i in range(self.plan.runs):
+                r = run_worker(
+                    self.work,
+                    f"load-{system}-{i}",
+                    {"phase": "load", "system": system, "dir": str(self.bulk)},
+                    self.plan,
+                )
+                if "load_s" not in r:
+                    out[name] = r
+                    break
+                loads.append(r["load_s"])
+                process.append(r["process_s"])
+                peaks.append(r["peak_rss_mb"])
+                self.say(
+                    f"  {name} load {i + 1}/{self.plan.runs}: {r['load_s']:.2f} s "
+                    f"({r['process_s']:.2f} s end to end), peak {r['peak_rss_mb']:,.0f} MB"
+                )
+            else:
+                entry = {"load_s": stats(loads, "s"), "process_s": stats(process, "s"), "peak_rss_mb": max(peaks)}
+                entry["ratio_process"] = ratio(entry["process_s"], flowmap["process_s"])
+                entry["ratio_load_to_import"] = (
+                    ratio(entry["load_s"], flowmap["import_s"]) if flowmap["import_s"] else None
+                )
+                entry["rss_ratio"] = rss_ratio(entry, flowmap)
+                out[name] = entry
+        return out
+
+    def question(self, system: str, question: str, data: Path, clients: list[str]) -> dict[str, Any]:
+        name = f"{system}-{question}"
+        reason = self.skipped(system, question)
+        if reason:
+            return {"skipped": reason}
+        runs = self.plan.client_runs if question == "client" else self.plan.runs
+        spec = self.spec(
+            phase="question",
+            system=system,
+            question=question,
+            data_dir=str(data),
+            runs=runs,
+            clients=clients,
+            answers=str(self.answers / f"{name}.json"),
+        )
+        self.say(f"{QUESTION_KEYS[question]}: {BASELINE_NAMES.get(system, system)} ...")
+        result = run_worker(self.work, name, spec, self.plan)
+        if "time" in result:
+            t = result["time"]
+            self.say(
+                f"  p50 {t['p50']:,.1f} ms, p95 {t['p95']:,.1f}, max {t['max']:,.1f} over {t['runs']} runs; "
+                f"answers {result.get('answers', '')}; peak {result['peak_rss_mb']:,.0f} MB"
+            )
+        else:
+            self.say(f"  {result.get('skipped') or result.get('error', '')[-300:]}")
+        return result
+
+    def api(self, data: Path, clients: list[str]) -> dict[str, Any]:
+        reason = self.skipped("api")
+        if reason:
+            return {"skipped": reason}
+        self.say(f"api: transfers and exposure over HTTP for {len(clients)} clients ...")
+        spec = self.spec(phase="api", data_dir=str(data), runs=self.plan.api_runs, clients=clients)
+        result = run_worker(self.work, "api", spec, self.plan)
+        if "clients" not in result:
+            self.say(f"  {result.get('skipped') or result.get('error', '')[-300:]}")
+            return result
+        for client, queries in result["clients"].items():
+            for name, q in queries.items():
+                for kind in ("http_warm", "http_uncached"):
+                    q[f"ratio_{kind.removeprefix('http_')}_to_engine"] = _api_ratio(q[kind], q["engine"])
+                q["count_matches_engine"] = q["transfers"] == q["engine_transfers"]
+                self.say(
+                    f"  {client} {name}: engine {q['engine']['p50_ms']:,.1f} ms, warm {q['http_warm']['p50_ms']:,.1f}"
+                    f", uncached {q['http_uncached']['p50_ms']:,.1f} (x{q['ratio_uncached_to_engine']['p50']})"
+                )
+        result["summary"] = _api_summary(result["clients"])
+        return result
+
+
+def _api_ratio(http: dict[str, Any], engine: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        k: round(http[f"{k}_ms"] / engine[f"{k}_ms"], 3) if engine[f"{k}_ms"] else None for k in ("p50", "p95", "max")
+    }
+
+
+def _api_summary(clients: dict[str, Any]) -> dict[str, Any]:
+    """Per query: the p50 ratios over the sampled clients (min, median, max) and whether the target holds."""
+    out: dict[str, Any] = {}
+    for name in ("transfers", "exposure"):
+        by_kind: dict[str, Any] = {}
+        for kind in ("warm", "uncached"):
+            values = [c[name][f"ratio_{kind}_to_engine"]["p50"] for c in clients.values()]
+            values = [v for v in values if v is not None]
+            if values:
+                by_kind[kind] = {
+                    "p50_ratio_min": min(values),
+                    "p50_ratio_median": round(percentile(values, 0.5), 3),
+                    "p50_ratio_max": max(values),
+                    "within_1_5": all(v <= 1.5 for v in values),
+                }
+        out[name] = by_kind
+    return out
+
+
+def _attach_ratios(entry: dict[str, Any], engine: dict[str, Any]) -> None:
+    """A baseline's ratios to the engine: its time / the engine's (pooled and busiest), its peak / the engine's."""
+    if "time" in engine and "time" in entry:
+        entry["ratio_to_engine"] = ratio(entry["time"], engine["time"])
+        if "busiest" in entry and "busiest" in engine:
+            entry["busiest"]["ratio_to_engine"] = ratio(entry["busiest"]["time"], engine["busiest"]["time"])
+        entry["rss_ratio"] = rss_ratio(entry, engine)
+
+
+def _check_clients(run: Run, engine: Any, baseline: Any, sample: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each sampled client's destinations, outside its regime's area and the EEA, engine against baseline."""
+    countries = _countries(run.bulk, (s["client"] for s in sample))
+    areas, eea = _outside_areas(countries, run.day)
+    compared, matching, differing = 0, 0, []
+    for client, pairs in engine.items():
+        area = areas.get(client)
+        if area is None or client not in baseline:
+            continue
+        outside = area | eea
+        diff = _difference(
+            [p for p in pairs if p[1] not in outside], [p for p in baseline[client] if p[1] not in outside]
+        )
+        compared += 1
+        if diff["match"]:
+            matching += 1
+        else:
+            differing.append({"client": client, **diff})
+    return {
+        "compared": "(importer, country) outside the client's regime area and the EEA",
+        "clients": compared,
+        "matching": matching,
+        "differing": differing[:EXAMPLES],
+        "match": compared > 0 and matching == compared,
+    }
+
+
+def run(
+    size_name: str,
+    size: Size,
+    seed: int,
+    day: date,
+    max_depth: int,
+    plan: Plan,
+    skip: set[str],
+    results_dir: Path,
+    keep: Path | None = None,
+) -> Path:
+    """The whole scale run; returns the results file."""
+    work = keep or Path(tempfile.mkdtemp(prefix=f"flowmap-scale-{size_name}-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        r = Run(size_name, size, seed, day, max_depth, plan, skip, work)
+        results: dict[str, Any] = {
+            "size": size_name,
+            "counts": size.__dict__,
+            "seed": seed,
+            "day": day.isoformat(),
+            "max_depth": max_depth,
+            "plan": plan.__dict__,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
+            "skip": sorted(skip),
+            "ratios": {
+                "engine questions": "baseline time / engine time (above 1: the engine is faster)",
+                "api": "HTTP time / engine time (the API's overhead; target <= 1.5)",
+                "import": "baseline load / flowmap import (above 1: flowmap is faster)",
+                "rss_ratio": "baseline peak RSS / engine (or flowmap import) peak RSS",
+            },
+        }
+        results["generate"] = r.generate()
+        sample = sample_clients(r.bulk, day, plan.clients)
+        clients = [s["client"] for s in sample]
+        r.say(
+            f"sampled {len(clients)} clients: busiest {clients[0]} ({sample[0]['direct_engagements']} direct "
+            f"engagements) to {clients[-1]} ({sample[-1]['direct_engagements']})"
+        )
+        r.say(f"import: flowmap import x{plan.runs}, then each baseline's load x{plan.runs}")
+        flowmap, data = r.flowmap_import()
+        questions: dict[str, Any] = {"import": {"flowmap": flowmap, "baselines": r.baseline_loads(flowmap)}}
+        for question in QUESTIONS:
+            key = QUESTION_KEYS[question]
+            engine = r.question("engine", question, data, clients)
+            entry: dict[str, Any] = {"engine": engine, "baselines": {}, "checks": {}}
+            if question == "client":
+                entry["sample"] = sample
+            for system, name in BASELINE_NAMES.items():
+                base = r.question(system, question, data, clients)
+                _attach_ratios(base, engine)
+                entry["baselines"][name] = base
+                mine, theirs = (_read_answers(r.answers / f"{s}-{question}.json") for s in ("engine", system))
+                if mine is None or theirs is None:
+                    continue
+                if question == "client":
+                    entry["checks"][name] = _check_clients(r, mine, theirs, sample)
+                elif question == "reaching":
+                    entry["checks"][name] = {"compared": "the set of clients", **_difference(mine, theirs)}
+                else:
+                    entry["checks"][name] = {
+                        "compared": "(client, last engagement) of transfers the what-if changes, against those "
+                        "resting on DPF alone: related questions, not the same one",
+                        **_difference(mine, theirs),
+                    }
+            questions[key] = entry
+        engine_reads = [q["engine"]["read_s"] for q in questions.values() if "read_s" in q.get("engine", {})]
+        if engine_reads:
+            flowmap["engine_read_s"] = {
+                "values": engine_reads,
+                "note": "the engine's read of the imported store into memory, once per engine phase",
+            }
+        questions["api"] = r.api(data, clients[: plan.api_clients])
+        results["questions"] = questions
+        results["total_s"] = round(time.perf_counter() - r.started, 1)
+        results_dir.mkdir(parents=True, exist_ok=True)
+        out = results_dir / f"scale-{size_name}.json"
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        r.say(f"wrote {out}")
+        return out
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["--worker"]:
+        worker(Path(args_in[1]), Path(args_in[2]))
+        return
+    defaults = Plan()
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="S", choices=sorted(SIZES), help="the ecosystem's size (default S)")
+    parser.add_argument("--custom", metavar="C,P,E", help="custom counts (clients, processors, engagements)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--day", type=date.fromisoformat, default=DAY)
+    parser.add_argument("--max-depth", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=defaults.runs, help="imports, loads, whole-map questions")
+    parser.add_argument("--client-runs", type=int, default=defaults.client_runs, help="per sampled client")
+    parser.add_argument("--clients", type=int, default=defaults.clients, help="clients sampled for question 2")
+    parser.add_argument("--api-clients", type=int, default=defaults.api_clients, help="of those, asked over HTTP")
+    parser.add_argument("--api-runs", type=int, default=defaults.api_runs, help="warm and uncached calls each")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=defaults.timeout,
+        help="seconds: a SQLite question running longer is stopped (skipped); no more runs after",
+    )
+    parser.add_argument(
+        "--phase-limit", type=float, default=defaults.phase_limit, help="seconds: a phase still running is killed"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="SYSTEM[:QUESTION]",
+        help="python, sqlite, engine or api; questions: load, client, reaching, dpf (repeatable)",
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where scale-<SIZE>.json goes")
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it (bulk files, stores, logs)")
+    args = parser.parse_args(args_in)
+    if args.custom:
+        size_name, size = "custom", Size(*(int(x) for x in args.custom.split(",")))
+    else:
+        size_name, size = args.size, SIZES[args.size]
+    plan = Plan(
+        args.runs, args.client_runs, args.clients, args.api_clients, args.api_runs, args.timeout, args.phase_limit
+    )
+    run(size_name, size, args.seed, args.day, args.max_depth, plan, set(args.skip), args.results, args.keep)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The scale harness end to end on a tiny ecosystem: the JSON's shape, and every ratio computed from measured numbers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.ecosystem import Size, write_bulk
+from bench.scale import DAY, Plan, percentile, ratio, run, sample_clients, stats
+
+TINY = Size(clients=5, processors=60, engagements=400)
+PLAN = Plan(runs=1, client_runs=1, clients=3, api_clients=1, api_runs=2, timeout=60, phase_limit=120)
+SKIP = {"sqlite:dpf"}
+STATS_KEYS = {"unit", "p50", "p95", "max", "runs"}
+
+
+def _has_engine_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = run("tiny", TINY, 7, DAY, 8, PLAN, SKIP, tmp_path_factory.mktemp("results"))
+    assert out.name == "scale-tiny.json"
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+def _close(stored: float | None, expected: float) -> bool:
+    return stored is not None and abs(stored - expected) <= 0.0015 * max(1.0, abs(expected))
+
+
+def _check_stats(s: dict[str, Any]) -> None:
+    assert set(s) == STATS_KEYS, s
+    assert s["runs"] >= 1
+    assert 0 <= s["p50"] <= s["p95"] <= s["max"], s
+
+
+def _check_ratio(stored: dict[str, Any], numerator: dict[str, Any], denominator: dict[str, Any]) -> None:
+    for k in ("p50", "p95", "max"):
+        assert _close(stored[k], numerator[k] / denominator[k]), (k, stored, numerator, denominator)
+
+
+def test_percentiles_interpolate_and_ratios_divide() -> None:
+    assert percentile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
+    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 0.95) == pytest.approx(4.8)
+    s = stats([0.010, 0.020, 0.040])
+    assert s == {"unit": "ms", "p50": 20.0, "p95": 38.0, "max": 40.0, "runs": 3}
+    assert ratio(stats([0.040]), stats([0.010])) == {"p50": 4.0, "p95": 4.0, "max": 4.0}
+    with pytest.raises(ValueError):
+        ratio(stats([1.0], "s"), stats([1.0]))
+
+
+def test_the_client_sample_is_deterministic_and_starts_with_the_busiest(tmp_path: Path) -> None:
+    write_bulk(tmp_path, TINY, seed=7)
+    sample = sample_clients(tmp_path, DAY, 3)
+    assert sample == sample_clients(tmp_path, DAY, 3)
+    counts = [s["direct_engagements"] for s in sample]
+    assert counts == sorted(counts, reverse=True) and sample[0]["rank"] == 1
+    assert len({s["client"] for s in sample}) == 3
+    everyone = sample_clients(tmp_path, DAY, 1000)  # more than there are: each client once
+    assert everyone[0] == sample[0] and max(s["direct_engagements"] for s in everyone) == counts[0]
+
+
+def test_the_results_name_the_machine_and_the_run(results: dict[str, Any]) -> None:
+    m = results["machine"]
+    for key in ("cpu", "cores", "ram_gb", "python", "ladybug", "os", "git_commit", "platform"):
+        assert key in m, key
+    assert m["ladybug"] and m["cores"] >= 1
+    assert date.fromisoformat(results["date"][:10])
+    assert results["counts"] == {"clients": 5, "processors": 60, "engagements": 400}
+    assert results["generate"]["engagements"] == 400 and results["generate"]["peak_rss_mb"] > 0
+    assert set(results["questions"]) == {
+        "import",
+        "client_assessment",
+        "api",
+        "clients_reaching_US",
+        "what_if_dpf_revoked",
+    }
+
+
+def test_import_is_timed_against_both_baseline_loads(results: dict[str, Any]) -> None:
+    q = results["questions"]["import"]
+    flowmap = q["flowmap"]
+    _check_stats(flowmap["process_s"])
+    _check_stats(flowmap["import_s"])
+    assert flowmap["peak_rss_mb"] > 0
+    assert flowmap["engine_read_s"]["values"]
+    for name in ("PythonBFS", "SQLiteCTE"):
+        b = q["baselines"][name]
+        _check_stats(b["load_s"])
+        _check_ratio(b["ratio_process"], b["process_s"], flowmap["process_s"])
+        _check_ratio(b["ratio_load_to_import"], b["load_s"], flowmap["import_s"])
+        assert _close(b["rss_ratio"], b["peak_rss_mb"] / flowmap["peak_rss_mb"])
+
+
+def test_one_client_is_timed_checked_and_compared(results: dict[str, Any]) -> None:
+    q = results["questions"]["client_assessment"]
+    engine = q["engine"]
+    _check_stats(engine["time"])
+    assert engine["time"]["runs"] == PLAN.clients * PLAN.client_runs
+    sample = [s["client"] for s in q["sample"]]
+    assert list(engine["per_client"]) == sample and engine["busiest"]["client"] == sample[0]
+    assert engine["peak_rss_mb"] > 0 and engine["input"]
+    for name in ("PythonBFS", "SQLiteCTE"):
+        b = q["baselines"][name]
+        _check_ratio(b["ratio_to_engine"], b["time"], engine["time"])
+        _check_ratio(b["busiest"]["ratio_to_engine"], b["busiest"]["time"], engine["busiest"]["time"])
+        assert _close(b["rss_ratio"], b["peak_rss_mb"] / engine["peak_rss_mb"])
+        check = q["checks"][name]
+        assert check["clients"] >= 1 and check["matching"] <= check["clients"]
+        for d in check["differing"]:
+            assert d["common"] + d["engine_only"] == d["engine"]
+            assert d["common"] + d["baseline_only"] == d["baseline"]
+
+
+@pytest.mark.parametrize("key", ["clients_reaching_US", "what_if_dpf_revoked"])
+def test_portfolio_questions_are_timed_or_say_why_not(results: dict[str, Any], key: str) -> None:
+    q = results["questions"][key]
+    engine = q["engine"]
+    if _has_engine_module("flowmap.domain.portfolio"):
+        _check_stats(engine["time"])
+        assert engine["answers"]
+    else:
+        assert "flowmap.domain.portfolio" in engine["skipped"]
+    for name, b in q["baselines"].items():
+        if key == "what_if_dpf_revoked" and name == "SQLiteCTE":
+            assert b == {"skipped": "--skip sqlite:dpf"}  # skipped baselines carry the reason and no figures
+            continue
+        _check_stats(b["time"])
+        assert b["answers"]
+        if "time" in engine:
+            _check_ratio(b["ratio_to_engine"], b["time"], engine["time"])
+        else:
+            assert "ratio_to_engine" not in b
+    if key == "clients_reaching_US" and "time" in engine:
+        check = q["checks"]["PythonBFS"]
+        assert check["common"] + check["engine_only"] == check["engine"] == engine["answers"]["clients"]
+
+
+def test_the_api_is_timed_against_the_engine(results: dict[str, Any]) -> None:
+    q = results["questions"]["api"]
+    assert q["first_request_ms"] > 0 and q["peak_rss_mb"] > 0
+    assert len(q["clients"]) == PLAN.api_clients
+    for per_query in q["clients"].values():
+        assert set(per_query) == {"transfers", "exposure"}
+        for r in per_query.values():
+            assert r["transfers"] >= 1 and isinstance(r["count_matches_engine"], bool)
+            for kind in ("warm", "uncached"):
+                http, engine = r[f"http_{kind}"], r["engine"]
+                assert http["runs"] == engine["runs"] == PLAN.api_runs
+                for k in ("p50", "p95", "max"):
+                    stored = r[f"ratio_{kind}_to_engine"][k]
+                    assert _close(stored, http[f"{k}_ms"] / engine[f"{k}_ms"]), (kind, k, r)
+    for per_kind in q["summary"].values():
+        assert set(per_kind) == {"warm", "uncached"}
