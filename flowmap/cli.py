@@ -20,7 +20,7 @@ from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.domain.models import FlowMap
 from flowmap.domain.scenario import Revocation, Withdrawal, run_scenario
-from flowmap.errors import FlowmapError, StoreUnavailable
+from flowmap.errors import FlowmapError
 from flowmap.extract.facts import Extraction
 from flowmap.ingest.seeds import load_seed_map
 from flowmap.law import load_knowledge_base
@@ -118,9 +118,8 @@ def _steps() -> Callable[[str], None]:
     return step
 
 
-async def _import(settings: Settings, directory: Path) -> tuple[int, Counts, float]:
+async def _import(settings: Settings, directory: Path, batch_size: int) -> tuple[int, Counts, float]:
     from flowmap.store.bulk import open_bulk
-    from flowmap.store.bulk_import import import_embedded
 
     source = open_bulk(directory)
     _err(
@@ -128,9 +127,19 @@ async def _import(settings: Settings, directory: Path) -> tuple[int, Counts, flo
         + ", ".join(f"{n:,} rows in {name}" for name, n in source.rows.items())
         + " (replaces the map; all or nothing)"
     )
-    if settings.store is not StoreKind.EMBEDDED:
-        raise StoreUnavailable("`flowmap import` loads the embedded store; the Neo4j bulk path comes with issue 8.")
     started = time.perf_counter()
+    if settings.store is StoreKind.NEO4J:
+        from flowmap.store.neo4j_bulk import import_neo4j
+
+        store = await open_store(settings)
+        try:
+            revision = await import_neo4j(store, source, progress=_steps(), batch_size=batch_size)
+            elapsed = time.perf_counter() - started
+            return revision, await store.counts(), source.engagements / elapsed if elapsed else 0.0
+        finally:
+            await store.close()
+    from flowmap.store.bulk_import import import_embedded
+
     revision = await import_embedded(settings.embedded_path, source, progress=_steps())
     elapsed = time.perf_counter() - started
     store = await open_store(settings)
@@ -149,14 +158,22 @@ def import_(
             "optionally, documents.csv, in the store's columns."
         ),
     ],
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            "--batch-size", min=1_000, max=10_000, help="Neo4j only: rows per transaction while staging the new map."
+        ),
+    ] = 5_000,
 ) -> None:
-    """Replace the map with a bulk directory, through the engine's bulk loader: checked, audited, all or nothing.
+    """Replace the map with a bulk directory: checked, audited, all or nothing.
 
     The files carry the store's own columns (`python -m bench.ecosystem --size S --out DIR` writes an example);
     a header that differs, or any value the seed files would reject, stops the import with its file, line and
-    column, and the store keeps the map it had.
+    column, and the store keeps the map it had. The embedded store loads them with the engine's bulk loader into
+    a new file swapped in at the end; Neo4j stages the new map in batched transactions beside the old one and
+    switches over in one short transaction (docs/scaling.md).
     """
-    revision, counts, rate = _run(_import(get_settings(), directory))
+    revision, counts, rate = _run(_import(get_settings(), directory, batch_size))
     _err(f"imported as revision {revision} ({rate:,.0f} engagements/s)")
     _print_counts(counts)
 
