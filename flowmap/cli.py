@@ -20,6 +20,7 @@ from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.domain.models import FlowMap
 from flowmap.domain.scenario import Revocation, Withdrawal, run_scenario
+from flowmap.domain.tables import MapTables
 from flowmap.errors import FlowmapError
 from flowmap.extract.facts import Extraction
 from flowmap.ingest.seeds import load_seed_map
@@ -253,21 +254,21 @@ def _day(value: str | None, option: str) -> date:
         raise typer.Exit(2) from None
 
 
-async def _read_map(settings: Settings) -> FlowMap:
+async def _read_tables(settings: Settings) -> MapTables:
     store = await open_store(settings, fallback_read_only=True)
     try:
-        return await store.read_map()
+        return await store.read_tables()
     finally:
         await store.close()
 
 
-def _map_and_law(client: str | None) -> tuple[FlowMap, KnowledgeBase, list[str] | None]:
-    flow_map = _run(_read_map(get_settings()))
+def _map_and_law(client: str | None) -> tuple[MapTables, KnowledgeBase, list[str] | None]:
+    flow_map = _run(_read_tables(get_settings()))
     try:
         kb = load_knowledge_base()
     except FlowmapError as exc:
         _exit(exc)
-    if client is not None and client not in {o.id for o in flow_map.organizations}:
+    if client is not None and client not in flow_map.organizations:
         _err(f"error: --client {client!r} is not an organisation in the map")
         raise typer.Exit(2)
     return flow_map, kb, [client] if client else None

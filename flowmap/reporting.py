@@ -98,4 +98,4 @@ def render_scenario(result: ScenarioResult, fmt: Format) -> str:
         return _csv(header, rows)
     counts = Counter(r.change.value for r in result.rows)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no transfers"
-    return "\n".join([_table(header, rows) if rows else "no transfers", "", summary, result.baseline.disclaimer])
+    return "\n".join([_table(header, rows) if rows else "no transfers", "", summary, result.disclaimer])

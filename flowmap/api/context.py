@@ -78,7 +78,7 @@ class Context(BaseContext):
 
     async def _engagements(self, ids: Sequence[str]) -> list[Engagement | None]:
         snapshot = await self.snapshot()
-        return [self._overlay_engagements.get(i) or snapshot.engagements.get(i) for i in ids]
+        return [self._overlay_engagements.get(i) or snapshot.tables.engagement(i) for i in ids]
 
     async def _assessments(self, keys: Sequence[AssessmentKey]) -> list[Assessment]:
         snapshot = await self.snapshot()

@@ -20,7 +20,7 @@ from flowmap.api.types.vendor import VendorCheck, VendorCheckInput
 from flowmap.api.vendor_check import run_vendor_check
 from flowmap.domain import results
 from flowmap.domain.categories import check_category_key, taxonomy
-from flowmap.domain.chains import ChainIndex, narrow
+from flowmap.domain.chains import flow, narrow
 from flowmap.domain.countries import all_countries, check_country_code
 from flowmap.domain.law import MechanismKind
 from flowmap.domain.mechanisms import MechanismCode
@@ -117,7 +117,7 @@ class Query:
         needle = search.casefold().strip() if search else None
         chosen = [
             o
-            for o in snapshot.flow_map.organizations
+            for o in snapshot.organizations.values()
             if (code is None or o.country == code)
             and (role is None or role in snapshot.roles.get(o.id, frozenset()))
             and (
@@ -230,9 +230,10 @@ class Query:
         if org is not None:
             subjects.add(f"organization:{org}")
             subjects.update(
-                f"engagement:{e.key}" for e in snapshot.outgoing.get(org, []) + snapshot.incoming.get(org, [])
+                f"engagement:{e.key}"
+                for e in [*snapshot.tables.outgoing.get(org, []), *snapshot.tables.incoming.get(org, [])]
             )
-            subjects.update(f"document:{d.id}" for d in snapshot.flow_map.documents if d.publisher == org)
+            subjects.update(f"document:{d.id}" for d in snapshot.documents.values() if d.publisher == org)
         chosen = [
             f
             for f in (await _assessment(info, as_of, None)).findings
@@ -299,9 +300,10 @@ class Query:
         if not 1 <= depth <= limit:
             raise ValidationFailed([Issue("maxDepth", "", f"maxDepth must be between 1 and {limit}, got {depth}")])
         day = today(as_of)
-        reaches = list(ChainIndex(snapshot.flow_map.engagements, day).walk(client, depth))
+        view = snapshot.tables.on(day)
+        reaches = flow(view, client, view.first_hops(client), depth)
         transfers = [t for t in (await _assessment(info, day, client)).transfers if len(t.path) <= depth]
-        names = {o.id: o.name for o in snapshot.flow_map.organizations}
+        names = {o.id: o.name for o in snapshot.organizations.values()}
         return chain_of(client, day, depth, reaches, transfers, names)
 
     @strawberry.field(

@@ -70,7 +70,7 @@ async def run_vendor_check(context: Context, data: VendorCheckInput) -> VendorCh
         extractions.append(_facts(data.facts))
     report = await asyncio.to_thread(
         check_vendor,
-        snapshot.flow_map,
+        snapshot.tables,
         extractions,
         context.kb,
         today(data.as_of),

@@ -1,19 +1,25 @@
 """The assessment: a pure function of (map, as-of date, knowledge base) -> transfers and findings.
 
-No I/O, so it is the same for every store and testable without one.
+No I/O, so it is the same for every store and testable without one. A transfer is one client's data
+at one engagement reaching one destination (see ``chains``: the union of categories over every chain,
+shown along the shortest); verdicts are memoised per (regime, destination, engagement, categories,
+depth), because thousands of clients reach the same cloud through the same engagement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
-from flowmap.domain.basis import BasisJudge
-from flowmap.domain.chains import DEFAULT_MAX_DEPTH, ChainIndex, Reach
+from flowmap.domain.basis import BasisJudge, Verdict
+from flowmap.domain.chains import DEFAULT_MAX_DEPTH, Reach, flow
 from flowmap.domain.document_rules import document_findings
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
-from flowmap.domain.models import Engagement, FlowMap, LocationScope, Organization
+from flowmap.domain.models import FlowMap, LocationScope, Organization
 from flowmap.domain.results import Assessment, Finding, Hop, Transfer, status_of
+from flowmap.domain.tables import DayView, Edge, MapTables, category_keys
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
 _INSIDE = frozenset({LocationScope.WITHIN_EU, LocationScope.WITHIN_EEA})
@@ -29,69 +35,115 @@ def regime_of(org: Organization, kb: KnowledgeBase, day: date) -> RegimeCode | N
     return None
 
 
-def _destinations(reach: Reach, area: frozenset[str]) -> list[str | None]:
-    """Countries outside the regime's area that the last hop reaches; None for an unknown one."""
-    last = reach.last
-    if last.location_scope in _INSIDE:
+def destinations(edge: Edge, area: frozenset[str]) -> list[str | None]:
+    """Countries outside the regime's area that the engagement reaches; None for an unknown one."""
+    if edge.location_scope in _INSIDE:
         return []
-    outside: list[str | None] = [c for c in last.countries if c not in area]
-    if last.location_scope in (LocationScope.UNKNOWN, LocationScope.THIRD_COUNTRY_POSSIBLE):
+    outside: list[str | None] = [c for c in edge.countries if c not in area]
+    if edge.location_scope in (LocationScope.UNKNOWN, LocationScope.THIRD_COUNTRY_POSSIBLE):
         outside.append(None)
     return outside
 
 
-def _hop(cache: dict[str, Hop], e: Engagement) -> Hop:
-    hop = cache.get(e.key)
-    if hop is None:
-        hop = cache[e.key] = Hop(e.key, e.exporter, e.importer, e.role, tuple(m.code for m in e.mechanisms))
-    return hop
+@dataclass(frozen=True, slots=True)
+class ClientFlow:
+    """One client's data under one regime: the client's first hops that carry it there, and where it goes."""
+
+    client: str
+    regime: RegimeCode
+    reaches: list[Reach]
+
+
+class Engine:
+    """The map on one day with the law of one knowledge base; shared memo tables across clients."""
+
+    def __init__(self, tables: MapTables, day: date, kb: KnowledgeBase, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+        self.tables = tables
+        self.view: DayView = tables.on(day)
+        self.day = day
+        self.kb = kb
+        self.max_depth = max_depth
+        self.judge = BasisJudge(kb, day)
+        self.areas = {r.code: kb.area_on(r.code, day) for r in kb.regimes}
+        self._verdicts: dict[tuple[RegimeCode, str | None, Edge, int, int], Verdict] = {}
+        self._hops: dict[Edge, Hop] = {}
+
+    def clients(self) -> list[str]:
+        return self.view.clients()
+
+    def flows(self, client: str, only: frozenset[Edge] | None = None) -> Iterator[ClientFlow]:
+        """The client's data per regime: its established one, else each first hop's declared one
+        (first hops without either carry data no regime governs, so they are not followed)."""
+        org = self.tables.organizations.get(client)
+        established = regime_of(org, self.kb, self.day) if org else None
+        groups: dict[RegimeCode, list[Edge]] = {}
+        for e in self.view.first_hops(client):
+            regime = established or e.regime
+            if regime is not None:
+                groups.setdefault(regime, []).append(e)
+        for regime, first in groups.items():
+            yield ClientFlow(client, regime, flow(self.view, client, first, self.max_depth, only))
+
+    def verdict(self, regime: RegimeCode, destination: str | None, reach: Reach) -> Verdict:
+        key = (regime, destination, reach.edge, reach.categories, reach.depth)
+        found = self._verdicts.get(key)
+        if found is None:
+            edge = reach.edge
+            found = self._verdicts[key] = self.judge.judge(
+                regime,
+                destination,
+                edge,
+                self.tables.organizations[edge.importer],
+                frozenset(category_keys(reach.categories)),
+                reach.depth,
+            )
+        return found
+
+    def transfer(self, client: str, regime: RegimeCode, destination: str | None, reach: Reach) -> Transfer:
+        verdict = self.verdict(regime, destination, reach)
+        return Transfer(
+            client=client,
+            importer=reach.edge.importer,
+            destination=destination,
+            regime=regime,
+            path=tuple(self._hop(e) for e in reach.path),
+            data_categories=category_keys(reach.categories),
+            basis=verdict.basis,
+            basis_reference=verdict.basis_reference,
+            status=status_of([f.severity for f in verdict.findings]),
+            findings=verdict.findings,
+        )
+
+    def transfers(self, client: str) -> Iterator[Transfer]:
+        for f in self.flows(client):
+            area = self.areas[f.regime]
+            for reach in f.reaches:
+                for destination in destinations(reach.edge, area):
+                    yield self.transfer(client, f.regime, destination, reach)
+
+    def _hop(self, e: Edge) -> Hop:
+        hop = self._hops.get(e)
+        if hop is None:
+            hop = self._hops[e] = Hop(e.key, e.exporter, e.importer, e.role, tuple(m.code for m in e.mechanisms))
+        return hop
 
 
 def assess(
-    flow_map: FlowMap,
+    flow_map: MapTables | FlowMap,
     day: date,
     kb: KnowledgeBase,
     *,
     clients: list[str] | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> Assessment:
-    orgs = {o.id: o for o in flow_map.organizations}
-    index = ChainIndex(flow_map.engagements, day)
-    judge = BasisJudge(kb, day)
-    areas = {r.code: kb.area_on(r.code, day) for r in kb.regimes}
-    hops: dict[str, Hop] = {}
-    transfers: list[Transfer] = []
-    for client_id in clients if clients is not None else index.clients():
-        client = orgs.get(client_id)
-        established = regime_of(client, kb, day) if client else None
-        for reach in index.walk(client_id, max_depth):
-            declared = reach.hops[0].regime
-            regime = established or declared
-            if regime is None:
-                continue  # no regime applies to this client's data (or its country is unknown)
-            destinations = _destinations(reach, areas[regime])
-            if not destinations:
-                continue
-            last = reach.last
-            path = tuple(_hop(hops, h) for h in reach.hops)
-            for destination in destinations:
-                verdict = judge.judge(regime, destination, last, orgs[last.importer], reach.categories, len(reach.hops))
-                transfers.append(
-                    Transfer(
-                        client=client_id,
-                        importer=last.importer,
-                        destination=destination,
-                        regime=regime,
-                        path=path,
-                        data_categories=tuple(sorted(reach.categories)),
-                        basis=verdict.basis,
-                        basis_reference=verdict.basis_reference,
-                        status=status_of([f.severity for f in verdict.findings]),
-                        findings=verdict.findings,
-                    )
-                )
+    tables = flow_map if isinstance(flow_map, MapTables) else MapTables.from_map(flow_map)
+    engine = Engine(tables, day, kb, max_depth)
+    transfers = [
+        t for client in (clients if clients is not None else engine.clients()) for t in engine.transfers(client)
+    ]
     findings: dict[tuple[str, str, str], Finding] = {}
-    for f in [*document_findings(flow_map, kb, day), *(f for t in transfers for f in t.findings)]:
+    documents = tables.memo(("document findings", day), kb, lambda: document_findings(tables, kb, day))
+    for f in [*documents, *(f for t in transfers for f in t.findings)]:
         findings.setdefault((f.rule.value, f.subject, f.message), f)
     ordered = sorted(findings.values(), key=lambda f: (-f.severity, f.rule.value, f.subject))
     return Assessment(as_of=day, transfers=tuple(transfers), findings=tuple(ordered))

@@ -9,13 +9,15 @@ so invalidity is collected first and given its severity at the end.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from flowmap.domain.categories import taxonomy
 from flowmap.domain.law import Adequacy, AdequacyScope, KnowledgeBase, MechanismKind, MechanismWindow
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
-from flowmap.domain.models import CertificationStatus, DeclaredMechanism, Engagement, LocationScope, Organization, Role
+from flowmap.domain.models import CertificationStatus, DeclaredMechanism, LocationScope, Organization, Role
 from flowmap.domain.results import ADEQUACY, Finding, Rule, Severity
 
 # 2021 SCC modules by exporter -> importer role.
@@ -29,6 +31,21 @@ _TIA_TOOLS = frozenset(
         MechanismKind.CERTIFICATION,
     }
 )
+
+
+class HopFacts(Protocol):
+    """What judging a hop reads: an ``Engagement`` model or the engine's compact ``Edge``."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def mechanisms(self) -> Sequence[DeclaredMechanism]: ...
+    @property
+    def location_scope(self) -> LocationScope: ...
+    @property
+    def tia_ref(self) -> str | None: ...
 
 
 def certified(org: Organization, framework: MechanismCode, day: date) -> bool:
@@ -102,7 +119,7 @@ class BasisJudge:
         self,
         regime: RegimeCode,
         destination: str | None,
-        engagement: Engagement,
+        engagement: HopFacts,
         importer: Organization,
         categories: frozenset[str],
         depth: int,
@@ -147,7 +164,7 @@ class BasisJudge:
         declared: DeclaredMechanism,
         regime: RegimeCode,
         destination: str | None,
-        engagement: Engagement,
+        engagement: HopFacts,
         importer: Organization,
         subject: str,
     ) -> None:
@@ -228,7 +245,7 @@ class BasisJudge:
             j.basis, j.basis_reference, j.basis_kind = code, mech.citation, mech.kind
 
     def _module_check(
-        self, j: Judgement, declared: DeclaredMechanism, engagement: Engagement, roles: list[Role], subject: str
+        self, j: Judgement, declared: DeclaredMechanism, engagement: HopFacts, roles: list[Role], subject: str
     ) -> None:
         expected = SCC_2021_MODULE[engagement.role]
         problem = None
@@ -254,7 +271,7 @@ class BasisJudge:
                 )
             )
 
-    def _replacement(self, destination: str | None, engagement: Engagement) -> str:
+    def _replacement(self, destination: str | None, engagement: HopFacts) -> str:
         module = SCC_2021_MODULE[engagement.role]
         if destination == "US":
             return (
@@ -263,7 +280,7 @@ class BasisJudge:
             )
         return f"Sign SCC 2021 Module {module} and run a TIA."
 
-    def _without_basis(self, j: Judgement, engagement: Engagement, destination: str | None, subject: str) -> None:
+    def _without_basis(self, j: Judgement, engagement: HopFacts, destination: str | None, subject: str) -> None:
         if j.basis is not None:
             return
         codes = {m.code for m in engagement.mechanisms}
@@ -297,7 +314,7 @@ class BasisJudge:
     def _context(
         self,
         j: Judgement,
-        engagement: Engagement,
+        engagement: HopFacts,
         destination: str | None,
         categories: frozenset[str],
         depth: int,

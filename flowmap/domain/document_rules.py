@@ -6,21 +6,21 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from flowmap.domain.chains import is_active
 from flowmap.domain.law import KnowledgeBase, LegacyReference
 from flowmap.domain.mechanisms import MechanismCode
-from flowmap.domain.models import Document, FlowMap, RetentionBasis
+from flowmap.domain.models import Document, RetentionBasis
 from flowmap.domain.results import Finding, Rule, Severity
+from flowmap.domain.tables import MapTables, is_active
 
 
 def _compiled(ref: LegacyReference) -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for patterns in ref.patterns.values() for p in patterns]
 
 
-def outdated_references(flow_map: FlowMap, kb: KnowledgeBase, day: date) -> Iterator[Finding]:
+def outdated_references(tables: MapTables, kb: KnowledgeBase, day: date) -> Iterator[Finding]:
     """Matched on the document's own words (the citation quote), never on our catalogue's description."""
     legacy = [(ref, _compiled(ref)) for ref in kb.legacy_references if ref.outdated_since <= day]
-    for doc in flow_map.documents:
+    for doc in tables.documents.values():
         flagged: set[str] = set()
         for citation in doc.citations:
             for ref, patterns in legacy:
@@ -37,8 +37,8 @@ def outdated_references(flow_map: FlowMap, kb: KnowledgeBase, day: date) -> Iter
                     )
 
 
-def indefinite_retention(flow_map: FlowMap) -> Iterator[Finding]:
-    for org in flow_map.organizations:
+def indefinite_retention(tables: MapTables) -> Iterator[Finding]:
+    for org in tables.organizations.values():
         for r in org.retention:
             if r.basis is RetentionBasis.INDEFINITE:
                 yield Finding(
@@ -51,13 +51,14 @@ def indefinite_retention(flow_map: FlowMap) -> Iterator[Finding]:
                 )
 
 
-def unnamed_recipients(flow_map: FlowMap, day: date) -> Iterator[Finding]:
-    placeholders = {o.id: o for o in flow_map.organizations if o.unnamed}
+def unnamed_recipients(tables: MapTables, day: date) -> Iterator[Finding]:
+    placeholders = {o.id: o for o in tables.organizations.values() if o.unnamed}
     by_exporter: dict[str, list[str]] = {}
-    for e in flow_map.engagements:
-        if e.importer in placeholders and is_active(e, day):
-            by_exporter.setdefault(e.exporter, []).append(placeholders[e.importer].recipient_class or e.importer)
-    names = {o.id: o.name for o in flow_map.organizations}
+    for importer, placeholder in placeholders.items():
+        for e in tables.incoming.get(importer, ()):
+            if is_active(e, day):
+                by_exporter.setdefault(e.exporter, []).append(placeholder.recipient_class or importer)
+    names = {o.id: o.name for o in tables.organizations.values()}
     for exporter, classes in sorted(by_exporter.items()):
         yield Finding(
             Rule.UNNAMED_RECIPIENTS,
@@ -69,23 +70,25 @@ def unnamed_recipients(flow_map: FlowMap, day: date) -> Iterator[Finding]:
         )
 
 
-def _mechanism_facts(flow_map: FlowMap) -> Iterator[tuple[str, MechanismCode]]:
+def _mechanism_facts(tables: MapTables) -> Iterator[tuple[str, MechanismCode]]:
     """(document id, mechanism) for every fact about a mechanism, by the document that evidences it."""
-    for org in flow_map.organizations:
+    for org in tables.organizations.values():
         for c in org.certifications:
             yield from ((ev.document, c.framework) for ev in c.evidence)
         for s in org.transfer_statements:
             yield from ((ev.document, m) for ev in s.evidence for m in s.mechanisms)
-    for e in flow_map.engagements:
+    for e in tables.edges:
         for m in e.mechanisms:
-            yield from ((ev.document, m.code) for ev in (m.evidence or e.evidence))
+            yield from (
+                ((ev.document, m.code) for ev in m.evidence) if m.evidence else ((d, m.code) for d in e.documents)
+            )
 
 
-def stale_documents(flow_map: FlowMap, kb: KnowledgeBase, day: date) -> Iterator[Finding]:
+def stale_documents(tables: MapTables, kb: KnowledgeBase, day: date) -> Iterator[Finding]:
     """Evidence dated before a mechanism it speaks of ended, judged after that end."""
-    docs: dict[str, Document] = {d.id: d for d in flow_map.documents}
+    docs: dict[str, Document] = tables.documents
     seen: set[tuple[str, MechanismCode]] = set()
-    for doc_id, code in _mechanism_facts(flow_map):
+    for doc_id, code in _mechanism_facts(tables):
         doc, mech = docs.get(doc_id), kb.mechanism(code)
         if doc is None or doc.effective_date is None or mech is None or (doc_id, code) in seen:
             continue
@@ -105,10 +108,10 @@ def stale_documents(flow_map: FlowMap, kb: KnowledgeBase, day: date) -> Iterator
                 break
 
 
-def document_findings(flow_map: FlowMap, kb: KnowledgeBase, day: date) -> list[Finding]:
+def document_findings(tables: MapTables, kb: KnowledgeBase, day: date) -> list[Finding]:
     return [
-        *outdated_references(flow_map, kb, day),
-        *indefinite_retention(flow_map),
-        *unnamed_recipients(flow_map, day),
-        *stale_documents(flow_map, kb, day),
+        *outdated_references(tables, kb, day),
+        *indefinite_retention(tables),
+        *unnamed_recipients(tables, day),
+        *stale_documents(tables, kb, day),
     ]

@@ -1,4 +1,11 @@
-"""What-if: run the same assessment on a modified knowledge base and diff it against the baseline."""
+"""What-if: judge the map again on a modified knowledge base, and diff it against the baseline.
+
+Only transfers whose verdict can change are judged twice: those at an engagement that declares a
+changed mechanism or reaches a country whose adequacy changed ("touched"). Every other transfer keeps
+its verdict by construction, so the walk is pruned to the engagements that can lead to a touched one.
+That is what makes "DPF revoked" over a million engagements a question of seconds, not of judging
+every transfer of every client twice.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,14 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from flowmap.domain.assess import assess
-from flowmap.domain.chains import DEFAULT_MAX_DEPTH
+from flowmap import NOT_LEGAL_ADVICE
+from flowmap.domain.assess import Engine, destinations
+from flowmap.domain.chains import DEFAULT_MAX_DEPTH, leading_to
 from flowmap.domain.law import KnowledgeBase
-from flowmap.domain.mechanisms import MechanismCode
+from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import FlowMap
-from flowmap.domain.results import Assessment, Transfer
+from flowmap.domain.results import Transfer
+from flowmap.domain.tables import Edge, MapTables, is_active
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def modified(kb: KnowledgeBase, revoke: list[Revocation], withdraw: list[Withdra
 class Change(StrEnum):
     BROKEN = "BROKEN"  # worse status than before
     FALLBACK = "FALLBACK"  # basis changed, status not worse: saved by a fallback
-    UNAFFECTED = "UNAFFECTED"
+    UNAFFECTED = "UNAFFECTED"  # touched by the scenario, but the same basis and status
 
 
 @dataclass(frozen=True)
@@ -88,20 +97,50 @@ class ScenarioRow:
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    baseline: Assessment
-    scenario: Assessment
+    """The transfers the scenario touches, broken first; transfers it cannot touch are not listed."""
+
+    as_of: date
     rows: tuple[ScenarioRow, ...]
+    disclaimer: str = NOT_LEGAL_ADVICE
+
+    def count(self, change: Change) -> int:
+        return sum(1 for r in self.rows if r.change is change)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "asOf": self.baseline.as_of.isoformat(),
-            "disclaimer": self.baseline.disclaimer,
+            "asOf": self.as_of.isoformat(),
+            "disclaimer": self.disclaimer,
+            "counts": {c.value: self.count(c) for c in Change},
             "rows": [r.to_json() for r in self.rows],
         }
 
 
+def touched(tables: MapTables, kb: KnowledgeBase, changed: KnowledgeBase, day: date) -> frozenset[Edge]:
+    """Active engagements whose verdict may differ between the two knowledge bases: a verdict reads the
+    declared mechanisms' windows and the adequacy decisions for (regime, destination), nothing else of
+    the law."""
+    before = {m.code: m for m in kb.mechanisms}
+    codes = {m.code for m in changed.mechanisms if before.get(m.code) != m}
+    codes |= before.keys() - {m.code for m in changed.mechanisms}
+
+    def decisions(k: KnowledgeBase) -> dict[tuple[RegimeCode, str], list[Any]]:
+        out: dict[tuple[RegimeCode, str], list[Any]] = {}
+        for a in k.adequacy:
+            out.setdefault((a.regime, a.country), []).append(a)
+        return out
+
+    old, new = decisions(kb), decisions(changed)
+    countries = {c for (r, c) in old.keys() | new.keys() if old.get((r, c)) != new.get((r, c))}
+    return frozenset(
+        e
+        for e in tables.edges
+        if is_active(e, day)
+        and (any(m.code in codes for m in e.mechanisms) or any(c in countries for c in e.countries))
+    )
+
+
 def run_scenario(
-    flow_map: FlowMap,
+    flow_map: MapTables | FlowMap,
     day: date,
     kb: KnowledgeBase,
     *,
@@ -110,19 +149,28 @@ def run_scenario(
     clients: list[str] | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> ScenarioResult:
-    baseline = assess(flow_map, day, kb, clients=clients, max_depth=max_depth)
-    scenario = assess(flow_map, day, modified(kb, list(revoke), list(withdraw)), clients=clients, max_depth=max_depth)
-    after = {t.key: t for t in scenario.transfers}
+    tables = flow_map if isinstance(flow_map, MapTables) else MapTables.from_map(flow_map)
+    changed = modified(kb, list(revoke), list(withdraw))
+    targets = touched(tables, kb, changed, day)
+    only = leading_to(tables, targets, day)
+    baseline, scenario = Engine(tables, day, kb, max_depth), Engine(tables, day, changed, max_depth)
     rows = []
-    for before in baseline.transfers:
-        now = after[before.key]  # same map and date: the same transfers, judged differently
-        if now.status.rank > before.status.rank:
-            change = Change.BROKEN
-        elif now.basis != before.basis:
-            change = Change.FALLBACK
-        else:
-            change = Change.UNAFFECTED
-        rows.append(ScenarioRow(change, before, now))
+    for client in clients if clients is not None else baseline.clients():
+        for f in baseline.flows(client, only):
+            area = baseline.areas[f.regime]
+            for reach in f.reaches:
+                if reach.edge not in targets:
+                    continue
+                for destination in destinations(reach.edge, area):
+                    before = baseline.transfer(client, f.regime, destination, reach)
+                    now = scenario.transfer(client, f.regime, destination, reach)
+                    if now.status.rank > before.status.rank:
+                        change = Change.BROKEN
+                    elif now.basis != before.basis:
+                        change = Change.FALLBACK
+                    else:
+                        change = Change.UNAFFECTED
+                    rows.append(ScenarioRow(change, before, now))
     order = {Change.BROKEN: 0, Change.FALLBACK: 1, Change.UNAFFECTED: 2}
     rows.sort(key=lambda r: (order[r.change], r.before.client, r.before.key))
-    return ScenarioResult(baseline, scenario, tuple(rows))
+    return ScenarioResult(day, tuple(rows))

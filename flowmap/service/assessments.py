@@ -37,7 +37,7 @@ class Assessor:
     def _compute(self, snapshot: MapSnapshot, key: AssessmentKey) -> Assessment:
         self.computed += 1
         clients = [key.client] if key.client else None
-        return assess(snapshot.flow_map, key.day, self.kb, clients=clients, max_depth=self.max_depth)
+        return assess(snapshot.tables, key.day, self.kb, clients=clients, max_depth=self.max_depth)
 
     async def assessment(self, snapshot: MapSnapshot, key: AssessmentKey) -> Assessment:
         """Concurrent callers for the same key share one computation."""
@@ -66,7 +66,7 @@ class Assessor:
     ) -> ScenarioResult:
         return await asyncio.to_thread(
             run_scenario,
-            snapshot.flow_map,
+            snapshot.tables,
             day,
             self.kb,
             revoke=revoke,

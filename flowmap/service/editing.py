@@ -118,7 +118,7 @@ class MapEditor:
         """As ``_organization``, for engagements."""
         async with self._lock:
             snapshot = await self.snapshots.current()
-            before = snapshot.engagements.get(engagement_id)
+            before = snapshot.tables.engagement(engagement_id)
             if before is None and must_exist:
                 raise NotFound(must_exist, f"{must_exist}: no engagement {engagement_id!r} in the map")
             after = change(snapshot, before)

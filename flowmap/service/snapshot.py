@@ -7,13 +7,12 @@ revision check that guards the cache is one more: that is what keeps the API fre
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from flowmap.domain.chains import FIRST_HOP_ROLES
-from flowmap.domain.models import Document, Engagement, FlowMap, Organization, Role
+from flowmap.domain.models import Document, Organization, Role
+from flowmap.domain.tables import FIRST_HOP_ROLES, Edge, MapTables
 from flowmap.store import GraphStore
 
 
@@ -26,7 +25,7 @@ class OrganizationRole(StrEnum):
     CONTROLLER = "CONTROLLER"  # receives data as a controller (C2C or P2C)
 
 
-def _roles_of(outgoing: list[Engagement], incoming: list[Engagement]) -> frozenset[OrganizationRole]:
+def _roles_of(outgoing: list[Edge], incoming: list[Edge]) -> frozenset[OrganizationRole]:
     roles = set()
     if any(e.role in FIRST_HOP_ROLES for e in outgoing):
         roles.add(OrganizationRole.CLIENT)
@@ -43,29 +42,20 @@ def _roles_of(outgoing: list[Engagement], incoming: list[Engagement]) -> frozens
 @dataclass(frozen=True)
 class MapSnapshot:
     revision: int
-    flow_map: FlowMap
-    organizations: dict[str, Organization] = field(init=False)
-    engagements: dict[str, Engagement] = field(init=False)
-    documents: dict[str, Document] = field(init=False)
-    outgoing: dict[str, list[Engagement]] = field(init=False)
-    incoming: dict[str, list[Engagement]] = field(init=False)
+    tables: MapTables
 
-    def __post_init__(self) -> None:
-        outgoing: dict[str, list[Engagement]] = defaultdict(list)
-        incoming: dict[str, list[Engagement]] = defaultdict(list)
-        for e in self.flow_map.engagements:
-            outgoing[e.exporter].append(e)
-            incoming[e.importer].append(e)
-        set_ = object.__setattr__  # frozen: the indexes are derived once, here
-        set_(self, "organizations", {o.id: o for o in self.flow_map.organizations})
-        set_(self, "engagements", {e.key: e for e in self.flow_map.engagements})
-        set_(self, "documents", {d.id: d for d in self.flow_map.documents})
-        set_(self, "outgoing", dict(outgoing))
-        set_(self, "incoming", dict(incoming))
+    @property
+    def organizations(self) -> dict[str, Organization]:
+        return self.tables.organizations
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.tables.documents
 
     @cached_property
     def roles(self) -> dict[str, frozenset[OrganizationRole]]:
-        return {o: _roles_of(self.outgoing.get(o, []), self.incoming.get(o, [])) for o in self.organizations}
+        t = self.tables
+        return {o: _roles_of(t.outgoing.get(o, []), t.incoming.get(o, [])) for o in t.organizations}
 
 
 class SnapshotCache:
@@ -90,5 +80,5 @@ class SnapshotCache:
             cached = self._current
             if cached is None or cached.revision != revision:
                 self.loads += 1
-                cached = self._current = MapSnapshot(revision, await self.store.read_map())
+                cached = self._current = MapSnapshot(revision, await self.store.read_tables())
             return cached

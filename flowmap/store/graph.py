@@ -13,6 +13,7 @@ from flowmap.domain.audit import AuditEntry, AuditRecord
 from flowmap.domain.categories import taxonomy
 from flowmap.domain.countries import all_countries
 from flowmap.domain.models import Citation, Engagement, FlowMap, Organization
+from flowmap.domain.tables import MapTables
 from flowmap.errors import StoreIncompatible, StoreUnavailable
 from flowmap.store import bulk, rows
 from flowmap.store import queries as q
@@ -243,20 +244,30 @@ class GraphStore:
         found = await self._read(q.read_organization(org_id, self.dialect))
         return rows.organization_from_row(found[0]) if found else None
 
-    async def read_map(self) -> FlowMap:
-        """The whole map back as domain models, in a stable order."""
+    async def read_tables(self) -> MapTables:
+        """The whole map for the engine: organisations and documents as models, engagements as compact
+        columns (a million engagements as models would take ~5 GB; see ``flowmap.domain.tables``)."""
         d = self.dialect
         citations: dict[str, list[Citation]] = defaultdict(list)
         for r in await self._read(q.read_citations(d)):
             citations[r["document"]].append(Citation(ref=r["ref"], section=r["section"], quote=r["quote"]))
-        return FlowMap(
-            legal_references=[
-                rows.legal_reference_from_row(r) for r in await self._read(q.read_nodes(LEGAL_REFERENCE, d))
-            ],
-            documents=[rows.document_from_row(r, citations[r["id"]]) for r in await self._read(q.read_documents(d))],
-            organizations=[rows.organization_from_row(r) for r in await self._read(q.read_organizations(d))],
-            engagements=[rows.engagement_from_row(r) for r in await self._read(q.read_engagements(d))],
+        self.roundtrips += 1
+        if isinstance(self.executor, EmbeddedExecutor):
+            columns = await self.executor.read_columns(q.read_engagements(d), order_by="id")
+        else:
+            found = sorted(await self.executor.read(q.read_engagements(d)), key=lambda r: r["id"])
+            columns = {name: [r[name] for r in found] for name in q.ENGAGEMENT_COLUMNS}
+        return MapTables.from_columns(
+            [rows.organization_from_row(r) for r in await self._read(q.read_organizations(d))],
+            [rows.document_from_row(r, citations[r["id"]]) for r in await self._read(q.read_documents(d))],
+            [rows.legal_reference_from_row(r) for r in await self._read(q.read_nodes(LEGAL_REFERENCE, d))],
+            columns,
+            rows.engagement_from_row,
         )
+
+    async def read_map(self) -> FlowMap:
+        """The whole map back as domain models, in a stable order (for exports and small maps)."""
+        return (await self.read_tables()).to_map()
 
     async def close(self) -> None:
         await self.executor.close()

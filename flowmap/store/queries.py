@@ -123,10 +123,14 @@ def read_citations(dialect: Dialect) -> Query:
     )
 
 
+# The columns of ``read_engagements``, as ``MapTables.from_columns`` reads them.
+ENGAGEMENT_COLUMNS = ("exporter", "importer", *ENGAGES.prop_names)
+
+
 def read_engagements(dialect: Dialect) -> Query:
     return Query(
         f"MATCH (a:{ORGANIZATION.name})-[e:{ENGAGES.name}]->(b:{ORGANIZATION.name}) "
-        f"RETURN a.id AS exporter, b.id AS importer, {_returns('e', ENGAGES)} ORDER BY e.id"
+        f"RETURN a.id AS exporter, b.id AS importer, {_returns('e', ENGAGES)}"  # sorted by the reader
     )
 
 

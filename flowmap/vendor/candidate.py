@@ -20,7 +20,6 @@ from flowmap.domain.models import (
     DocumentKind,
     Engagement,
     Evidence,
-    FlowMap,
     LegalReference,
     LegalReferenceKind,
     LocationScope,
@@ -29,6 +28,7 @@ from flowmap.domain.models import (
     RetentionBasis,
     Role,
 )
+from flowmap.domain.tables import MapTables
 from flowmap.extract.facts import DraftFact, Extraction, FactKind
 
 PREFIX = "candidate."
@@ -57,15 +57,9 @@ class Candidate:
     documents: list[Document]
     legal_references: list[LegalReference]
 
-    def overlay(self, base: FlowMap) -> FlowMap:
+    def overlay(self, base: MapTables) -> MapTables:
         """The map as it would be with the candidate engaged; the real map object is not changed."""
-        known = {o.id for o in base.organizations}
-        return FlowMap(
-            legal_references=[*base.legal_references, *self.legal_references],
-            documents=[*base.documents, *self.documents],
-            organizations=[*base.organizations, *(o for o in self.organizations if o.id not in known)],
-            engagements=[*base.engagements, *self.engagements],
-        )
+        return base.overlay(self.organizations, self.engagements, self.documents, self.legal_references)
 
     @property
     def subjects(self) -> set[str]:

@@ -10,6 +10,7 @@ from flowmap.domain.assess import assess
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.models import FlowMap
 from flowmap.domain.results import Finding, Transfer
+from flowmap.domain.tables import MapTables
 from flowmap.errors import NotFound
 from flowmap.extract.facts import Extraction
 from flowmap.vendor.candidate import Candidate, build_candidate
@@ -29,7 +30,7 @@ class VendorReport:
 
 
 def check_vendor(
-    flow_map: FlowMap,
+    flow_map: MapTables | FlowMap,
     extractions: list[Extraction],
     kb: KnowledgeBase,
     day: date,
@@ -39,18 +40,19 @@ def check_vendor(
     max_depth: int = 8,
 ) -> VendorReport:
     """``flow_map`` is read, never changed; the candidate only exists in the overlay."""
+    tables = flow_map if isinstance(flow_map, MapTables) else MapTables.from_map(flow_map)
     client = None
     if client_id is not None:
-        client = next((o for o in flow_map.organizations if o.id == client_id), None)
+        client = tables.organizations.get(client_id)
         if client is None:
             raise NotFound("client", f"--client {client_id!r} is not an organisation in the map")
     candidate = build_candidate(extractions, client, client_country, kb, day)
     through = {e.key for e in candidate.engagements}
-    result = assess(candidate.overlay(flow_map), day, kb, clients=[candidate.client.id], max_depth=max_depth)
+    result = assess(candidate.overlay(tables), day, kb, clients=[candidate.client.id], max_depth=max_depth)
     mine = [t for t in result.transfers if any(h.engagement in through for h in t.path)]
     before = set()
     if client is not None:
-        before = {t.destination for t in assess(flow_map, day, kb, clients=[client.id], max_depth=max_depth).transfers}
+        before = {t.destination for t in assess(tables, day, kb, clients=[client.id], max_depth=max_depth).transfers}
     subjects = candidate.subjects
     findings = [f for f in result.findings if f.subject in subjects]
     new = sorted({t.destination for t in mine} - before, key=lambda d: (d is None, d or ""))

@@ -26,6 +26,7 @@ from flowmap.domain import results, scenario
 from flowmap.domain.chains import Reach
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import LocationScope, Role
+from flowmap.domain.tables import category_keys
 
 
 @strawberry.type(description="Why a transfer or document needs attention, with the rule's citation and a fix.")
@@ -300,7 +301,7 @@ def chain_of(
     transfers: list[results.Transfer],
     names: Mapping[str, str],
 ) -> Chain:
-    """Nodes and edges of every path the walk finds; edges carry the worst status of the transfers over them."""
+    """Nodes and edges of every engagement the data reaches; edges carry the worst status of the transfers over them."""
     depth: dict[str, int] = {f"org:{client}": 0}
     nodes: dict[str, ChainNode] = {}
     edges: dict[str, ChainEdge] = {}
@@ -337,18 +338,19 @@ def chain_of(
 
     node(f"org:{client}", 0, client, None)
     for reach in reaches:
-        last = reach.last
-        n = len(reach.hops)
+        last = reach.edge
+        n = reach.depth
+        cats = frozenset(category_keys(reach.categories))
         exporter, importer = f"org:{last.exporter}", f"org:{last.importer}"
         node(importer, n, last.importer, None)
-        edge(f"e:{last.key}", exporter, importer, ChainEdgeKind.ENGAGEMENT, last.key, reach.categories)
+        edge(f"e:{last.key}", exporter, importer, ChainEdgeKind.ENGAGEMENT, last.key, cats)
         places: list[str | None] = list(last.countries)
         if last.location_scope in (LocationScope.UNKNOWN, LocationScope.THIRD_COUNTRY_POSSIBLE):
             places.append(None)
         for code in places:
             target = f"country:{code or '?'}"
             node(target, n + 1, None, code)
-            edge(f"l:{last.importer}>{code or '?'}", importer, target, ChainEdgeKind.LOCATION, None, reach.categories)
+            edge(f"l:{last.importer}>{code or '?'}", importer, target, ChainEdgeKind.LOCATION, None, cats)
     worst: dict[str, results.Status] = {}
     for t in transfers:
         ids = [f"e:{h.engagement}" for h in t.path] + [f"l:{t.importer}>{t.destination or '?'}"]

@@ -12,9 +12,9 @@ from flowmap.api.pagination import Connection, paginate
 from flowmap.api.types.law import Country, DataCategory, Mechanism, mechanism, today
 from flowmap.domain import models
 from flowmap.domain.basis import certified
-from flowmap.domain.chains import is_active
 from flowmap.domain.countries import all_countries
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
+from flowmap.domain.tables import Edge, MapTables, is_active
 from flowmap.service.snapshot import OrganizationRole
 
 
@@ -191,11 +191,15 @@ class Engagement:
         return evidence(self.model.evidence)
 
 
-def _engagements(
-    items: list[models.Engagement], as_of: date | None, first: int | None, after: str | None, info: Info[Any, Any]
+async def _engagements(
+    side: str, org_id: str, as_of: date | None, first: int | None, after: str | None, info: Info[Any, Any]
 ) -> Connection[Engagement]:
+    """``side``: "outgoing" or "incoming". Models are built for the page only."""
+    tables: MapTables = (await info.context.snapshot()).tables
+    items: list[Edge] = getattr(tables, side).get(org_id, [])
     chosen = [e for e in items if as_of is None or is_active(e, as_of)]
-    return paginate(chosen, first, after, info.context.settings.max_page_size, lambda e: Engagement(model=e))
+    page_size = info.context.settings.max_page_size
+    return paginate(chosen, first, after, page_size, lambda e: Engagement(model=tables.model(e)))
 
 
 @strawberry.type(description="A client, processor, sub-processor or other recipient.")
@@ -258,7 +262,7 @@ class Organization:
     @strawberry.field(description="Where it is established and where it stores or accesses the data it receives.")
     async def locations(self, info: Info[Any, Any]) -> list[Country]:
         snapshot = await info.context.snapshot()
-        codes = {c for e in snapshot.incoming.get(self.model.id, []) for c in e.countries}
+        codes = {c for e in snapshot.tables.incoming.get(self.model.id, []) for c in e.countries}
         if self.model.country:
             codes.add(self.model.country)
         return [c for c in map(country, sorted(codes)) if c]
@@ -279,15 +283,13 @@ class Organization:
     async def engagements_out(
         self, info: Info[Any, Any], as_of: date | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[Engagement]:
-        snapshot = await info.context.snapshot()
-        return _engagements(snapshot.outgoing.get(self.model.id, []), as_of, first, after, info)
+        return await _engagements("outgoing", self.model.id, as_of, first, after, info)
 
     @strawberry.field(description="Engagements it receives data on; only those active on asOf when given.")
     async def engagements_in(
         self, info: Info[Any, Any], as_of: date | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[Engagement]:
-        snapshot = await info.context.snapshot()
-        return _engagements(snapshot.incoming.get(self.model.id, []), as_of, first, after, info)
+        return await _engagements("incoming", self.model.id, as_of, first, after, info)
 
 
 async def load_organization(info: Info[Any, Any], org_id: str | None) -> Organization | None:

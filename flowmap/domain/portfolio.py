@@ -1,0 +1,32 @@
+"""Questions over every client at once, answered without assessing every transfer of every client."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flowmap.domain.assess import Engine, destinations
+from flowmap.domain.chains import DEFAULT_MAX_DEPTH, leading_to
+from flowmap.domain.law import KnowledgeBase
+from flowmap.domain.tables import MapTables, is_active
+
+
+def clients_reaching(
+    tables: MapTables, day: date, kb: KnowledgeBase, country: str, max_depth: int = DEFAULT_MAX_DEPTH
+) -> list[str]:
+    """Clients with at least one transfer to ``country`` on ``day`` (as ``assess`` would list it).
+
+    The walk is pruned to engagements that can lead to one naming the country, so a client whose
+    chains never go there costs only its first hops.
+    """
+    targets = frozenset(e for e in tables.edges if country in e.countries and is_active(e, day))
+    only = leading_to(tables, targets, day)
+    engine = Engine(tables, day, kb, max_depth)
+    return [
+        client
+        for client in engine.clients()
+        if any(
+            reach.edge in targets and country in destinations(reach.edge, engine.areas[f.regime])
+            for f in engine.flows(client, only)
+            for reach in f.reaches
+        )
+    ]
