@@ -419,3 +419,34 @@ async def test_a_change_to_the_map_during_staging_stops_the_import(
     with pytest.raises(nb.ImportConflict, match="revision 4 became 5"):
         await nb.import_neo4j(_store(db), open_bulk(tmp_path / "eco"), batch_size=2000)
     assert db.revision == 5 and db.live == 7 and not any(db.staged.values())
+
+
+# --- the incremental write path stays on index seeks ------------------------------------------------------------
+
+
+def test_every_lookup_of_the_write_path_has_a_constraint_or_index_in_neo4j() -> None:
+    """Each ``(label {key: ...})`` and ``[rel {id: ...}]`` the single-change queries anchor on is indexed, so a
+    mutation is a seek however large the map (and the staged ids the import matches on are indexed too)."""
+    from flowmap.store import queries as q
+    from flowmap.store.schema import NODE_TABLES, REL_TABLES, ddl
+
+    writes = [
+        *(query for t in NODE_TABLES for query in q.upsert_nodes(t, [{}], "neo4j")),
+        *(query for r in REL_TABLES for query in q.upsert_rels(r, [{}], "neo4j")),
+        q.delete_engagement("a", "a>b", "neo4j"),
+        q.delete_parent("a", "neo4j"),
+        q.read_organization("a", "neo4j"),
+        q.read_meta_value("revision", "neo4j"),
+        nb.create_staged_rels(ENGAGES, [], "g"),
+    ]
+    anchors = {m for w in writes for m in re.findall(r"\((?:\w+):(\w+) \{(\w+):", w.cypher)}
+    rel_anchors = {m for w in writes for m in re.findall(r"\[e:(\w+) \{(\w+):", w.cypher)}
+    assert ("Organization", "id") in anchors and ("ENGAGES", "id") in rel_anchors
+    schema = " ".join([*ddl("neo4j"), *nb.STAGING_DDL])
+    for label, key in anchors:
+        assert f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE" in schema or f"FOR (n:{label}) ON (n.{key})" in schema, (
+            label,
+            key,
+        )
+    for rel, key in rel_anchors:
+        assert f"FOR ()-[e:{rel}]-() ON (e.{key})" in schema

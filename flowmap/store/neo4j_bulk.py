@@ -593,7 +593,8 @@ async def import_neo4j(
                 await run(statement)
             return entry.revision
 
-        revision = await executor.transaction(flip)
+        async with store._commit_lock:  # and this process's own commits wait for the flip
+            revision = await executor.transaction(flip)
     except Exception as exc:
         with contextlib.suppress(Exception):  # the first error is the one to report; the next import cleans up
             await _discard_staging(executor, size)
