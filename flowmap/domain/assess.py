@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flowmap.domain.basis import BasisJudge, Verdict
-from flowmap.domain.chains import DEFAULT_MAX_DEPTH, Reach, flow
+from flowmap.domain.chains import DEFAULT_MAX_DEPTH, Reach, Walk
 from flowmap.domain.document_rules import document_findings
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
 from flowmap.domain.models import FlowMap, LocationScope, Organization
-from flowmap.domain.results import Assessment, Finding, Hop, Transfer, status_of
+from flowmap.domain.results import Assessment, Finding, Hop, Status, Transfer, status_of
 from flowmap.domain.tables import DayView, Edge, MapTables, category_keys
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
@@ -65,13 +65,13 @@ class Engine:
         self.max_depth = max_depth
         self.judge = BasisJudge(kb, day)
         self.areas = {r.code: kb.area_on(r.code, day) for r in kb.regimes}
-        self._verdicts: dict[tuple[RegimeCode, str | None, Edge, int, int], Verdict] = {}
+        self._verdicts: dict[tuple[RegimeCode, str | None, Edge, int, int], tuple[Verdict, Status]] = {}
         self._hops: dict[Edge, Hop] = {}
 
     def clients(self) -> list[str]:
         return self.view.clients()
 
-    def flows(self, client: str, only: frozenset[Edge] | None = None) -> Iterator[ClientFlow]:
+    def walks(self, client: str, only: frozenset[Edge] | None = None) -> Iterator[tuple[RegimeCode, Walk]]:
         """The client's data per regime: its established one, else each first hop's declared one
         (first hops without either carry data no regime governs, so they are not followed)."""
         org = self.tables.organizations.get(client)
@@ -82,14 +82,18 @@ class Engine:
             if regime is not None:
                 groups.setdefault(regime, []).append(e)
         for regime, first in groups.items():
-            yield ClientFlow(client, regime, flow(self.view, client, first, self.max_depth, only))
+            yield regime, Walk(self.view, client, first, self.max_depth, only)
 
-    def verdict(self, regime: RegimeCode, destination: str | None, reach: Reach) -> Verdict:
+    def flows(self, client: str, only: frozenset[Edge] | None = None) -> Iterator[ClientFlow]:
+        for regime, walk in self.walks(client, only):
+            yield ClientFlow(client, regime, walk.reaches())
+
+    def verdict(self, regime: RegimeCode, destination: str | None, reach: Reach) -> tuple[Verdict, Status]:
         key = (regime, destination, reach.edge, reach.categories, reach.depth)
         found = self._verdicts.get(key)
         if found is None:
             edge = reach.edge
-            found = self._verdicts[key] = self.judge.judge(
+            verdict = self.judge.judge(
                 regime,
                 destination,
                 edge,
@@ -97,10 +101,11 @@ class Engine:
                 frozenset(category_keys(reach.categories)),
                 reach.depth,
             )
+            found = self._verdicts[key] = (verdict, status_of([f.severity for f in verdict.findings]))
         return found
 
     def transfer(self, client: str, regime: RegimeCode, destination: str | None, reach: Reach) -> Transfer:
-        verdict = self.verdict(regime, destination, reach)
+        verdict, status = self.verdict(regime, destination, reach)
         return Transfer(
             client=client,
             importer=reach.edge.importer,
@@ -110,7 +115,7 @@ class Engine:
             data_categories=category_keys(reach.categories),
             basis=verdict.basis,
             basis_reference=verdict.basis_reference,
-            status=status_of([f.severity for f in verdict.findings]),
+            status=status,
             findings=verdict.findings,
         )
 

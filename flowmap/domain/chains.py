@@ -15,7 +15,7 @@ never flows back into the client itself; ``max_depth`` bounds the chains followe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,7 +31,7 @@ from flowmap.domain.tables import (
     narrow_bits,
 )
 
-__all__ = ["FIRST_HOP_ROLES", "PROCESSOR_ROLES", "Reach", "flow", "is_active", "leading_to", "narrow"]
+__all__ = ["FIRST_HOP_ROLES", "PROCESSOR_ROLES", "Reach", "Walk", "flow", "is_active", "leading_to", "narrow"]
 
 DEFAULT_MAX_DEPTH = 8
 
@@ -49,6 +49,70 @@ class Reach:
         return len(self.path)
 
 
+class Walk:
+    """One client's dataflow, run lazily: iterating yields each engagement at its first arrival (by depth,
+    then as met), so a yes/no question stops early; ``reaches()`` runs it to the end."""
+
+    def __init__(
+        self,
+        view: DayView,
+        client: str,
+        first: Iterable[Edge],
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        only: frozenset[Edge] | None = None,
+    ) -> None:
+        self.view, self.client, self.max_depth, self.only = view, client, max_depth, only
+        self.carried: dict[Edge, int] = {}  # everything that arrived at the edge so far
+        self.layers: list[dict[Edge, Edge | None]] = []  # per depth: edge -> the edge it arrived from
+        self.first_depth: dict[Edge, int] = {}
+        self._first = [e for e in first if e.importer != client and (only is None or e in only)]
+        self._steps = self._run()
+
+    def __iter__(self) -> Iterator[Edge]:
+        return self._steps
+
+    def reaches(self) -> list[Reach]:
+        for _ in self._steps:
+            pass
+        return [Reach(e, self.carried[e], _chain(self.layers, e, d)) for e, d in self.first_depth.items()]
+
+    def _run(self) -> Iterator[Edge]:
+        client, only, carried, first_depth = self.client, self.only, self.carried, self.first_depth
+        frontier: dict[Edge, int] = {}
+        via: dict[Edge, Edge | None] = {}
+        for e in self._first:
+            frontier[e] = frontier.get(e, 0) | e.categories
+            via.setdefault(e, None)
+        depth = 1
+        while frontier:
+            self.layers.append(via)
+            ahead: dict[Edge, int] = {}
+            ahead_via: dict[Edge, Edge | None] = {}
+            for e, bits in frontier.items():
+                before = carried.get(e, 0)
+                new = bits & ~before
+                if not new:
+                    continue
+                carried[e] = before | new
+                if not before:
+                    first_depth[e] = depth
+                    yield e
+                if depth >= self.max_depth or e.role not in PROCESSOR_ROLES:
+                    continue
+                for o in self.view.onward(e.importer):
+                    if o.importer == client or (only is not None and o not in only):
+                        continue
+                    arriving = narrow_bits(new, o.categories)
+                    if arriving:
+                        if o in ahead:
+                            ahead[o] |= arriving
+                        else:
+                            ahead[o] = arriving
+                            ahead_via[o] = e
+            frontier, via = ahead, ahead_via
+            depth += 1
+
+
 def flow(
     view: DayView,
     client: str,
@@ -57,45 +121,9 @@ def flow(
     only: frozenset[Edge] | None = None,
 ) -> list[Reach]:
     """Every engagement the client's data reaches through ``first`` (some of its first hops), within
-    ``max_depth`` hops; in order of first arrival (by depth, then as met). With ``only``, the walk keeps
-    to those engagements (a what-if prunes it to the ones that can lead to what it changes)."""
-    carried: dict[Edge, int] = {}  # everything that arrived at the edge so far
-    layers: list[dict[Edge, Edge | None]] = []  # per depth: edge -> the edge it arrived from
-    first_depth: dict[Edge, int] = {}
-    frontier: dict[Edge, int] = {}
-    via: dict[Edge, Edge | None] = {}
-    for e in first:
-        if e.importer != client and (only is None or e in only):
-            frontier[e] = frontier.get(e, 0) | e.categories
-            via.setdefault(e, None)
-    depth = 1
-    while frontier:
-        layers.append(via)
-        ahead: dict[Edge, int] = {}
-        ahead_via: dict[Edge, Edge | None] = {}
-        for e, bits in frontier.items():
-            before = carried.get(e, 0)
-            new = bits & ~before
-            if not new:
-                continue
-            if not before:
-                first_depth[e] = depth
-            carried[e] = before | new
-            if depth >= max_depth or e.role not in PROCESSOR_ROLES:
-                continue
-            for o in view.onward(e.importer):
-                if o.importer == client or (only is not None and o not in only):
-                    continue
-                arriving = narrow_bits(new, o.categories)
-                if arriving:
-                    if o in ahead:
-                        ahead[o] |= arriving
-                    else:
-                        ahead[o] = arriving
-                        ahead_via[o] = e
-        frontier, via = ahead, ahead_via
-        depth += 1
-    return [Reach(e, carried[e], _chain(layers, e, d)) for e, d in first_depth.items()]
+    ``max_depth`` hops; in order of first arrival. With ``only``, the walk keeps to those engagements (a
+    what-if prunes it to the ones that can lead to what it changes)."""
+    return Walk(view, client, first, max_depth, only).reaches()
 
 
 def _chain(layers: list[dict[Edge, Edge | None]], last: Edge, depth: int) -> tuple[Edge, ...]:

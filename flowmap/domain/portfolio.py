@@ -15,8 +15,8 @@ def clients_reaching(
 ) -> list[str]:
     """Clients with at least one transfer to ``country`` on ``day`` (as ``assess`` would list it).
 
-    The walk is pruned to engagements that can lead to one naming the country, so a client whose
-    chains never go there costs only its first hops.
+    Each client's walk stops at its first engagement in the country, and is pruned to engagements that
+    can lead to one, so a client whose chains never go there costs only its first hops.
     """
     targets = frozenset(e for e in tables.edges if country in e.countries and is_active(e, day))
     only = leading_to(tables, targets, day)
@@ -25,8 +25,8 @@ def clients_reaching(
         client
         for client in engine.clients()
         if any(
-            reach.edge in targets and country in destinations(reach.edge, engine.areas[f.regime])
-            for f in engine.flows(client, only)
-            for reach in f.reaches
+            edge in targets and country in destinations(edge, engine.areas[regime])
+            for regime, walk in engine.walks(client, only)
+            for edge in walk  # stops at the first arrival in the country
         )
     ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from flowmap import NOT_LEGAL_ADVICE
 from flowmap.domain.assess import Engine, destinations
-from flowmap.domain.chains import DEFAULT_MAX_DEPTH, leading_to
+from flowmap.domain.chains import DEFAULT_MAX_DEPTH, Reach, leading_to
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import FlowMap
@@ -74,24 +74,39 @@ class Change(StrEnum):
     UNAFFECTED = "UNAFFECTED"  # touched by the scenario, but the same basis and status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScenarioRow:
+    """One touched transfer; its two ``Transfer``s are built when asked for (a what-if over a large map
+    touches millions, and a page shows a hundred)."""
+
     change: Change
-    before: Transfer
-    after: Transfer
+    client: str
+    regime: RegimeCode
+    destination: str | None
+    reach: Reach
+    engines: tuple[Engine, Engine]
+
+    @property
+    def before(self) -> Transfer:
+        return self.engines[0].transfer(self.client, self.regime, self.destination, self.reach)
+
+    @property
+    def after(self) -> Transfer:
+        return self.engines[1].transfer(self.client, self.regime, self.destination, self.reach)
 
     def to_json(self) -> dict[str, Any]:
+        before, after = self.before, self.after
         return {
             "change": self.change.value,
-            "client": self.before.client,
-            "importer": self.before.importer,
-            "destination": self.before.destination,
-            "path": [h.engagement for h in self.before.path],
-            "basisBefore": self.before.basis,
-            "basisAfter": self.after.basis,
-            "statusBefore": self.before.status.value,
-            "statusAfter": self.after.status.value,
-            "findings": [f.to_json() for f in self.after.findings],
+            "client": self.client,
+            "importer": before.importer,
+            "destination": self.destination,
+            "path": [h.engagement for h in before.path],
+            "basisBefore": before.basis,
+            "basisAfter": after.basis,
+            "statusBefore": before.status.value,
+            "statusAfter": after.status.value,
+            "findings": [f.to_json() for f in after.findings],
         }
 
 
@@ -154,6 +169,7 @@ def run_scenario(
     targets = touched(tables, kb, changed, day)
     only = leading_to(tables, targets, day)
     baseline, scenario = Engine(tables, day, kb, max_depth), Engine(tables, day, changed, max_depth)
+    engines = (baseline, scenario)
     rows = []
     for client in clients if clients is not None else baseline.clients():
         for f in baseline.flows(client, only):
@@ -162,15 +178,14 @@ def run_scenario(
                 if reach.edge not in targets:
                     continue
                 for destination in destinations(reach.edge, area):
-                    before = baseline.transfer(client, f.regime, destination, reach)
-                    now = scenario.transfer(client, f.regime, destination, reach)
-                    if now.status.rank > before.status.rank:
+                    (before, was), (now, status) = (e.verdict(f.regime, destination, reach) for e in engines)
+                    if status.rank > was.rank:
                         change = Change.BROKEN
                     elif now.basis != before.basis:
                         change = Change.FALLBACK
                     else:
                         change = Change.UNAFFECTED
-                    rows.append(ScenarioRow(change, before, now))
+                    rows.append(ScenarioRow(change, client, f.regime, destination, reach, engines))
     order = {Change.BROKEN: 0, Change.FALLBACK: 1, Change.UNAFFECTED: 2}
-    rows.sort(key=lambda r: (order[r.change], r.before.client, r.before.key))
+    rows.sort(key=lambda r: (order[r.change], r.client, r.reach.edge.key, r.destination or ""))
     return ScenarioResult(day, tuple(rows))

@@ -1,0 +1,67 @@
+"""Portfolio questions and pruned what-ifs agree with the full assessment they shortcut, on a generated map."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench.ecosystem import Size, read_bulk, write_bulk
+from flowmap.domain.assess import assess
+from flowmap.domain.law import KnowledgeBase
+from flowmap.domain.mechanisms import MechanismCode
+from flowmap.domain.portfolio import clients_reaching
+from flowmap.domain.scenario import Change, Revocation, Withdrawal, modified, run_scenario
+from flowmap.domain.tables import MapTables
+from flowmap.law import load_knowledge_base
+
+DAY = date(2025, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> MapTables:
+    directory: Path = tmp_path_factory.mktemp("eco")
+    write_bulk(directory, Size(clients=15, processors=300, engagements=3_300), seed=5)
+    return MapTables.from_map(read_bulk(directory))
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@pytest.mark.parametrize("country", ["US", "IN", "CH", "JP"])
+def test_clients_reaching_a_country_are_those_with_a_transfer_there(
+    tables: MapTables, kb: KnowledgeBase, country: str
+) -> None:
+    full = assess(tables, DAY, kb)
+    expected = sorted({t.client for t in full.transfers if t.destination == country})
+    assert clients_reaching(tables, DAY, kb, country) == expected
+    if country == "US":
+        assert len(expected) > 20
+
+
+@pytest.mark.parametrize(
+    ("revoke", "withdraw"),
+    [
+        ([Revocation(MechanismCode.DPF_EU_US, DAY)], []),
+        ([Revocation(MechanismCode.SCC_2021, DAY)], []),
+        ([], [Withdrawal("CH", DAY), Withdrawal("GB", DAY)]),
+    ],
+)
+def test_a_pruned_what_if_lists_exactly_the_transfers_whose_verdict_changes(
+    tables: MapTables, kb: KnowledgeBase, revoke: list[Revocation], withdraw: list[Withdrawal]
+) -> None:
+    before = {t.key: t for t in assess(tables, DAY, kb).transfers}
+    after = {t.key: t for t in assess(tables, DAY, modified(kb, revoke, withdraw)).transfers}
+    assert before.keys() == after.keys()
+    changed = {k for k in before if (before[k].basis, before[k].status) != (after[k].basis, after[k].status)}
+    result = run_scenario(tables, DAY, kb, revoke=revoke, withdraw=withdraw)
+    rows = {r.before.key: r for r in result.rows}
+    assert len(rows) == len(result.rows)  # one row per transfer
+    assert changed <= rows.keys() <= before.keys()
+    assert changed == {k for k, r in rows.items() if r.change is not Change.UNAFFECTED}
+    for key, row in rows.items():
+        assert row.before == before[key] and row.after == after[key]
+    assert result.count(Change.BROKEN) + result.count(Change.FALLBACK) == len(changed) > 0
