@@ -14,8 +14,9 @@ in ``bench.baselines`` (``PythonBFS``, ``SQLiteCTE``), and writes ``bench/result
    app through ``httpx.ASGITransport``) on the imported store, warm (an assessment cache hit) and uncached (a new
    ``asOf`` each run), against the engine in-process on the same days (the overhead ratio, target <= 1.5).
 4. ``clients_reaching_US``: ``flowmap.domain.portfolio.clients_reaching`` against each baseline's.
-5. ``what_if_dpf_revoked``: ``flowmap.domain.portfolio.what_if`` with DPF revoked on the day, over the whole map,
-   against each baseline's ``dpf_only_transfers(day)`` (the transfers resting on DPF alone).
+5. ``what_if_dpf_revoked``: the what-if with DPF revoked on the day over the whole map (``portfolio.what_if``, or
+   ``scenario.run_scenario`` where that is the engine's name for it), against each baseline's
+   ``dpf_only_transfers(day)`` (the transfers resting on DPF alone).
 
 Every phase runs in a fresh subprocess (``python -m bench.scale --worker``), so its peak RSS is its own: the parent
 reaps each with ``os.wait4``, whose ``ru_maxrss`` is that child's (and its own children's) peak, the figure
@@ -28,8 +29,8 @@ beside it. Answers are compared where two systems compute the same thing, and di
 ``checks``, never raised. A SQLite question that runs past ``--timeout`` is interrupted and recorded as skipped;
 ``--skip`` leaves out a system or one of its questions (``--skip sqlite:dpf``).
 
-Whatever the engine does not offer yet (``store.read_tables``, ``flowmap.domain.portfolio``) is recorded as
-skipped with the reason; ``assess`` then reads the map as a ``FlowMap``, which it also takes.
+Whatever the engine does not offer (``store.read_tables``, the portfolio functions) is recorded as skipped with
+the reason; ``assess`` then reads the map as a ``FlowMap``, which it also takes.
 """
 
 from __future__ import annotations
@@ -373,6 +374,7 @@ async def _engine_input(data_dir: str) -> tuple[Any, str, float]:
     store = await open_store(Settings(store=StoreKind.EMBEDDED, data_dir=Path(data_dir)))
     try:
         start = time.perf_counter()
+        tables: Any
         if hasattr(store, "read_tables"):
             tables, kind = await store.read_tables(), "MapTables (store.read_tables)"
         else:
@@ -382,15 +384,25 @@ async def _engine_input(data_dir: str) -> tuple[Any, str, float]:
         await store.close()
 
 
-def _portfolio(name: str) -> Callable[..., Any]:
-    try:
-        module = importlib.import_module("flowmap.domain.portfolio")
-    except ImportError as exc:
-        raise Skipped(f"flowmap.domain.portfolio is not in this checkout yet ({exc})") from exc
-    fn = getattr(module, name, None)
-    if fn is None:
-        raise Skipped(f"flowmap.domain.portfolio has no {name} yet")
-    return fn  # type: ignore[no-any-return]
+# Where each whole-map question is answered: the first of these that exists.
+ENGINE_FUNCTIONS = {
+    "reaching": (("flowmap.domain.portfolio", "clients_reaching"),),
+    "dpf": (("flowmap.domain.portfolio", "what_if"), ("flowmap.domain.scenario", "run_scenario")),
+}
+
+
+def _engine_function(question: str) -> tuple[str, Callable[..., Any]]:
+    """The engine's function for a whole-map question and its dotted name; Skipped if this checkout has none."""
+    for module_name, name in ENGINE_FUNCTIONS[question]:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        fn = getattr(module, name, None)
+        if fn is not None:
+            return f"{module_name}.{name}", fn
+    wanted = " or ".join(f"{m}.{n}" for m, n in ENGINE_FUNCTIONS[question])
+    raise Skipped(f"{wanted} is not in this checkout yet")
 
 
 def _as_tables(flow_map_or_tables: Any) -> Any:
@@ -424,30 +436,37 @@ def _client_ids(answer: Any) -> list[str]:
     return sorted(out)
 
 
-def _scalars(value: Any, depth: int = 0) -> Any:
-    """A JSON answer's numbers and strings, with each list replaced by its length (answer sizes, not answers)."""
-    if isinstance(value, dict) and depth < 3:
-        return {k: _scalars(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return {"items": len(value)}
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+def _dpf_only_us(directory: Path) -> frozenset[str]:
+    """Engagements naming the US whose declared mechanisms are exactly DPF (bench.baselines' ``dpf_only``)."""
+    from bench.baselines import DPF, _codes, _pipe
+
+    with (directory / ENGAGEMENTS_CSV).open(newline="", encoding="utf-8") as f:
+        return frozenset(
+            c["id"] for c in csv.DictReader(f) if "US" in _pipe(c["countries"]) and _codes(c["mechanisms"]) == {DPF}
+        )
 
 
-def _what_if_pairs(report: dict[str, Any]) -> list[list[str]] | None:
-    """(client, last engagement) of each transfer the what-if breaks (worse status), if its JSON lists them."""
-    rows = report.get("rows")
-    if not isinstance(rows, list):
-        return None
-    pairs = set()
-    for row in rows:
-        if not isinstance(row, dict) or "client" not in row or not row.get("path"):
-            return None
-        if row.get("change", "BROKEN") == "BROKEN":
-            last = row["path"][-1]
-            pairs.add((row["client"], last["engagement"] if isinstance(last, dict) else last))
-    return [list(p) for p in sorted(pairs)]
+def _what_if_answers(result: Any, directory: Path) -> tuple[dict[str, Any], list[list[str]]]:
+    """The what-if's answer sizes, and (client, last engagement, change) of its rows to the US at an engagement
+    resting on DPF alone: the transfers ``dpf_only_transfers`` lists, each of which the what-if must touch.
+
+    Read from ``result.rows`` (``ScenarioRow``: change, before) when it has them, else from ``to_json()``.
+    """
+    if hasattr(result, "rows"):
+        rows = [(r.before.client, r.before.path[-1].engagement, r.before.destination, r.change.value)
+                for r in result.rows]  # fmt: skip
+    else:
+        rows = [(r["client"], r["path"][-1], r["destination"], r["change"]) for r in result.to_json()["rows"]]
+    changes = Counter(change for *_, change in rows)
+    sizes = {
+        "transfers_touched": len(rows),
+        "by_change": dict(sorted(changes.items())),
+        "clients_with_a_broken_transfer": len({client for client, *_, change in rows if change == "BROKEN"}),
+    }
+    dpf_only = _dpf_only_us(directory)
+    mine = sorted({(c, e, change) for c, e, dest, change in rows if dest == "US" and e in dpf_only})
+    sizes["dpf_only_us_transfers_touched"] = len(mine)
+    return sizes, [list(x) for x in mine]
 
 
 async def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
@@ -455,12 +474,12 @@ async def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
     from flowmap.law import load_knowledge_base
 
     question, day, runs, depth = spec["question"], _day(spec), spec["runs"], spec["max_depth"]
-    portfolio = {"reaching": "clients_reaching", "dpf": "what_if"}.get(question)
-    asked = _portfolio(portfolio) if portfolio else None  # before reading the map: skipped at once if missing
+    # Looked up before reading the map, so a question this checkout cannot ask is skipped at once.
+    function, asked = _engine_function(question) if question != "client" else ("flowmap.domain.assess.assess", None)
     kb = load_knowledge_base()
     tables, kind, read_s = await _engine_input(spec["data_dir"])
     gc.collect()
-    result: dict[str, Any] = {"input": kind, "read_s": round(read_s, 4)}
+    result: dict[str, Any] = {"function": function, "input": kind, "read_s": round(read_s, 4)}
     if question == "client":
         per_client: dict[str, Any] = {}
         answers: dict[str, list[list[str]]] = {}
@@ -487,9 +506,9 @@ async def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
 
     revoke = [Revocation(MechanismCode.DPF_EU_US, effective=day)]
     times, answer = _repeat(lambda: asked(tables, day, kb, revoke=revoke, max_depth=depth), runs, spec["timeout"])
-    report = answer.to_json()
-    _write_answers(spec, _what_if_pairs(report))
-    return result | {"time": stats(times), "answers": _scalars(report)}
+    sizes, rows = _what_if_answers(answer, Path(spec["dir"]))
+    _write_answers(spec, rows)
+    return result | {"time": stats(times), "answers": sizes}
 
 
 async def _work_api(spec: dict[str, Any]) -> dict[str, Any]:
@@ -601,6 +620,13 @@ def _countries(directory: Path, ids: Iterable[str]) -> dict[str, str]:
     wanted = set(ids)
     with (directory / ORGANIZATIONS_CSV).open(newline="", encoding="utf-8") as f:
         return {c["id"]: c["country"] for c in csv.DictReader(f) if c["id"] in wanted}
+
+
+def _without_regime(run: Run, clients: Iterable[str]) -> set[str]:
+    """The clients no regime applies to on the day (their country is in no regime's area): the engine lists no
+    transfers for them, while the baselines, which know no law, follow their data all the same."""
+    areas, _ = _outside_areas(_countries(run.bulk, clients), run.day)
+    return {c for c, area in areas.items() if area is None}
 
 
 def _outside_areas(countries: dict[str, str], day: date) -> tuple[dict[str, frozenset[str] | None], frozenset[str]]:
@@ -940,13 +966,21 @@ def run(
                 if question == "client":
                     entry["checks"][name] = _check_clients(r, mine, theirs, sample)
                 elif question == "reaching":
-                    entry["checks"][name] = {"compared": "the set of clients", **_difference(mine, theirs)}
-                else:
+                    lawless = _without_regime(r, theirs)
                     entry["checks"][name] = {
-                        "compared": "(client, last engagement) of the transfers the what-if breaks, against those "
-                        "resting on DPF alone: related questions, not the same one (an importer claiming DPF "
-                        "without a listing is not compliant before the revocation either; a fallback saves some)",
-                        **_difference(mine, theirs),
+                        "compared": "the set of clients, less the baseline's clients no regime applies to",
+                        "baseline_clients_without_a_regime": len(lawless),
+                        **_difference(mine, [c for c in theirs if c not in lawless]),
+                    }
+                else:
+                    lawless = _without_regime(r, {c for c, _ in theirs})
+                    touched = Counter(change for *_, change in mine)
+                    entry["checks"][name] = {
+                        "compared": "(client, engagement) of the transfers to the US at an engagement resting on DPF "
+                        "alone, which the what-if must touch, less the baseline's clients no regime applies to",
+                        "baseline_clients_without_a_regime": len(lawless),
+                        "engine_by_change": dict(sorted(touched.items())),
+                        **_difference([[c, e] for c, e, _ in mine], [p for p in theirs if p[0] not in lawless]),
                     }
             questions[key] = entry
         engine_reads = [q["engine"]["read_s"] for q in questions.values() if "read_s" in q.get("engine", {})]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date
 from pathlib import Path
@@ -17,13 +16,6 @@ TINY = Size(clients=5, processors=60, engagements=400)
 PLAN = Plan(runs=1, client_runs=1, clients=3, api_clients=1, api_runs=2, timeout=60, phase_limit=120)
 SKIP = {"sqlite:dpf"}
 STATS_KEYS = {"unit", "p50", "p95", "max", "runs"}
-
-
-def _has_engine_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -126,24 +118,22 @@ def test_one_client_is_timed_checked_and_compared(results: dict[str, Any]) -> No
 def test_portfolio_questions_are_timed_or_say_why_not(results: dict[str, Any], key: str) -> None:
     q = results["questions"][key]
     engine = q["engine"]
-    if _has_engine_module("flowmap.domain.portfolio"):
-        _check_stats(engine["time"])
-        assert engine["answers"]
-    else:
-        assert "flowmap.domain.portfolio" in engine["skipped"]
+    _check_stats(engine["time"])
+    assert engine["answers"] and engine["function"].startswith("flowmap.domain.")
     for name, b in q["baselines"].items():
         if key == "what_if_dpf_revoked" and name == "SQLiteCTE":
             assert b == {"skipped": "--skip sqlite:dpf"}  # skipped baselines carry the reason and no figures
             continue
         _check_stats(b["time"])
         assert b["answers"]
-        if "time" in engine:
-            _check_ratio(b["ratio_to_engine"], b["time"], engine["time"])
-        else:
-            assert "ratio_to_engine" not in b
-    if key == "clients_reaching_US" and "time" in engine:
-        check = q["checks"]["PythonBFS"]
-        assert check["common"] + check["engine_only"] == check["engine"] == engine["answers"]["clients"]
+        _check_ratio(b["ratio_to_engine"], b["time"], engine["time"])
+        assert _close(b["rss_ratio"], b["peak_rss_mb"] / engine["peak_rss_mb"])
+        check = q["checks"][name]
+        assert check["common"] + check["engine_only"] == check["engine"]
+        assert check["common"] + check["baseline_only"] == check["baseline"]
+    if key == "clients_reaching_US":
+        assert q["checks"]["PythonBFS"]["engine"] == engine["answers"]["clients"]
+    assert "SQLiteCTE" not in q["checks"] or key != "what_if_dpf_revoked"
 
 
 def test_the_api_is_timed_against_the_engine(results: dict[str, Any]) -> None:
