@@ -2,8 +2,8 @@
 
 No I/O, so it is the same for every store and testable without one. A transfer is one client's data
 at one engagement reaching one destination (see ``chains``: the union of categories over every chain,
-shown along the shortest); verdicts are memoised per (regime, destination, engagement, categories,
-depth), because thousands of clients reach the same cloud through the same engagement.
+shown along the shortest); verdicts are memoised per (regime, destination, engagement, special
+categories, onward or not), because thousands of clients reach the same cloud through the same engagement.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
 from flowmap.domain.models import FlowMap, LocationScope, Organization
 from flowmap.domain.results import Assessment, Finding, Hop, Status, Transfer, status_of
-from flowmap.domain.tables import DayView, Edge, MapTables, category_keys
+from flowmap.domain.tables import SPECIAL_BITS, DayView, Edge, MapTables, category_keys
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
 _INSIDE = frozenset({LocationScope.WITHIN_EU, LocationScope.WITHIN_EEA})
@@ -65,7 +65,7 @@ class Engine:
         self.max_depth = max_depth
         self.judge = BasisJudge(kb, day)
         self.areas = {r.code: kb.area_on(r.code, day) for r in kb.regimes}
-        self._verdicts: dict[tuple[RegimeCode, str | None, Edge, int, int], tuple[Verdict, Status]] = {}
+        self._verdicts: dict[tuple[RegimeCode, str | None, Edge, int, bool], tuple[Verdict, Status]] = {}
         self._hops: dict[Edge, Hop] = {}
 
     def clients(self) -> list[str]:
@@ -84,12 +84,16 @@ class Engine:
         for regime, first in groups.items():
             yield regime, Walk(self.view, client, first, self.max_depth, only)
 
-    def flows(self, client: str, only: frozenset[Edge] | None = None) -> Iterator[ClientFlow]:
+    def flows(
+        self, client: str, only: frozenset[Edge] | None = None, keep: frozenset[Edge] | None = None
+    ) -> Iterator[ClientFlow]:
+        """``only``: see ``chains.Walk``; ``keep``: the engagements whose reaches are wanted (default all)."""
         for regime, walk in self.walks(client, only):
-            yield ClientFlow(client, regime, walk.reaches())
+            yield ClientFlow(client, regime, walk.reaches(keep))
 
     def verdict(self, regime: RegimeCode, destination: str | None, reach: Reach) -> tuple[Verdict, Status]:
-        key = (regime, destination, reach.edge, reach.categories, reach.depth)
+        special = reach.categories & SPECIAL_BITS  # all a verdict reads of the categories
+        key = (regime, destination, reach.edge, special, reach.depth > 1)
         found = self._verdicts.get(key)
         if found is None:
             edge = reach.edge
@@ -98,8 +102,8 @@ class Engine:
                 destination,
                 edge,
                 self.tables.organizations[edge.importer],
-                frozenset(category_keys(reach.categories)),
-                reach.depth,
+                frozenset(category_keys(special)),
+                reach.depth > 1,
             )
             found = self._verdicts[key] = (verdict, status_of([f.severity for f in verdict.findings]))
         return found

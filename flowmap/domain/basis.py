@@ -122,7 +122,7 @@ class BasisJudge:
         engagement: HopFacts,
         importer: Organization,
         categories: frozenset[str],
-        depth: int,
+        onward: bool,
     ) -> Verdict:
         subject = f"engagement:{engagement.key}"
         j = Judgement()
@@ -131,7 +131,7 @@ class BasisJudge:
         for declared in engagement.mechanisms:
             self._by_mechanism(j, declared, regime, destination, engagement, importer, subject)
         self._without_basis(j, engagement, destination, subject)
-        self._context(j, engagement, destination, categories, depth, subject)
+        self._context(j, engagement, destination, categories, onward, subject)
         return j.settle()
 
     def _by_adequacy(
@@ -317,7 +317,7 @@ class BasisJudge:
         engagement: HopFacts,
         destination: str | None,
         categories: frozenset[str],
-        depth: int,
+        onward: bool,
         subject: str,
     ) -> None:
         if destination is None:
@@ -369,12 +369,12 @@ class BasisJudge:
                     subject,
                 )
             )
-        if depth > 1:
+        if onward:
             j.findings.append(
                 Finding(
                     Rule.ONWARD_TRANSFER,
                     Severity.INFO,
-                    f"Onward transfer, {depth} hops from the client.",
+                    "Onward transfer: the importer receives the data from a processor, not from the client.",
                     "GDPR Art. 44; SCC 2021 Clause 8.7 / 8.8 (onward transfers)",
                     "Check that the safeguards are flowed down to this sub-processor in writing.",
                     subject,

@@ -71,10 +71,14 @@ class Walk:
     def __iter__(self) -> Iterator[Edge]:
         return self._steps
 
-    def reaches(self) -> list[Reach]:
+    def reaches(self, keep: frozenset[Edge] | None = None) -> list[Reach]:
+        """Runs the walk to the end; with ``keep``, only the reaches at those engagements are built."""
         for _ in self._steps:
             pass
-        return [Reach(e, self.carried[e], _chain(self.layers, e, d)) for e, d in self.first_depth.items()]
+        layers, carried = self.layers, self.carried
+        return [
+            Reach(e, carried[e], _chain(layers, e, d)) for e, d in self.first_depth.items() if keep is None or e in keep
+        ]
 
     def _run(self) -> Iterator[Edge]:
         client, only, carried, first_depth = self.client, self.only, self.carried, self.first_depth

@@ -172,11 +172,9 @@ def run_scenario(
     engines = (baseline, scenario)
     rows = []
     for client in clients if clients is not None else baseline.clients():
-        for f in baseline.flows(client, only):
+        for f in baseline.flows(client, only, keep=targets):
             area = baseline.areas[f.regime]
             for reach in f.reaches:
-                if reach.edge not in targets:
-                    continue
                 for destination in destinations(reach.edge, area):
                     (before, was), (now, status) = (e.verdict(f.regime, destination, reach) for e in engines)
                     if status.rank > was.rank:

@@ -53,6 +53,10 @@ def category_bits(keys: Iterable[str]) -> int:
     return bits
 
 
+# Art. 9/10 categories: the only part of a category set that a verdict depends on.
+SPECIAL_BITS = category_bits(k for k, c in taxonomy().items() if c.special)
+
+
 @lru_cache(maxsize=65536)
 def category_keys(bits: int) -> tuple[str, ...]:
     """The keys of a bitset, sorted."""
