@@ -245,7 +245,8 @@ class Query:
 
     @strawberry.field(
         description="What-if: revoke mechanisms and/or withdraw adequacy from countries from `effective` (default "
-        "asOf), and see which transfers break, survive on a fallback, or are unaffected. Not legal advice.",
+        "asOf), and see which transfers break, survive on a fallback, or rely on what changes yet keep their basis "
+        "(unaffected). Transfers the scenario cannot touch are not listed. Not legal advice.",
         permission_classes=[CanRead],
     )
     async def scenario(

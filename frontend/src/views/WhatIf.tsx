@@ -91,7 +91,7 @@ export default function WhatIf() {
   return (
     <>
       <PageHeader title="What-if" asOf={asOf}>
-        <p>Revoke a transfer mechanism or withdraw a country's adequacy from a date, and see which transfers break, which survive on a fallback mechanism, and which are unaffected.</p>
+        <p>Revoke a transfer mechanism or withdraw a country's adequacy from a date, and see which transfers break, which survive on a fallback mechanism, and which rely on what changes yet keep their basis. Transfers the scenario cannot touch are not listed.</p>
       </PageHeader>
       <form className="card whatif-form" onSubmit={(e) => e.preventDefault()} aria-label="What-if scenario">
         <fieldset className="toggle-group">
@@ -211,7 +211,7 @@ export default function WhatIf() {
                   Unaffected ({plural(byChange('UNAFFECTED').length, 'transfer')})
                 </h2>
               </summary>
-              <RowsTable rows={byChange('UNAFFECTED')} change="UNAFFECTED" caption="Transfers the scenario does not touch" />
+              <RowsTable rows={byChange('UNAFFECTED')} change="UNAFFECTED" caption="Transfers the scenario touches that keep their basis and status" />
             </details>
           </section>
         </>
