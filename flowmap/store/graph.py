@@ -43,6 +43,9 @@ from flowmap.store.schema import (
 
 REVISION_KEY = "revision"
 StepProgress = Callable[[str], None]  # told what a long operation is doing now
+# The engine's threads for a bulk load: its COPY of a rel table is mostly serial anyway, so one thread costs it
+# little and leaves the other core to the checks (bench/import_speed.md).
+BULK_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -157,36 +160,51 @@ class GraphStore:
     async def load_bulk(
         self, source: BulkSource, history: list[AuditEntry], record: AuditRecord, progress: StepProgress | None = None
     ) -> int:
-        """Fill an *empty* store from a bulk directory, carrying over ``history`` (the audit log of the store it
-        replaces); return the new revision. COPY FROM and every check of ``bulk.check_loaded`` run in one
-        transaction, so a failed check leaves this store empty. ``bulk.import_embedded`` swaps it in."""
-        if not isinstance(self.executor, EmbeddedExecutor):
+        """Fill an *empty* scratch store from a bulk directory, carrying over ``history`` (the audit log of the
+        store it replaces); return the new revision. ``bulk.BulkLoad`` reads the files as Arrow tables and checks
+        them while the engine COPYs each table as soon as it is read (the engine loads on one core, the checks
+        run on the other). Each COPY commits on its own, which keeps the engine's memory to one file's load, so
+        a failure leaves this store partly filled: ``bulk_import.import_embedded`` deletes it then, and swaps it
+        in only when everything passed. The reference data, the audit log and the revision go in last, in one
+        transaction."""
+        executor = self.executor
+        if not isinstance(executor, EmbeddedExecutor):
             raise StoreUnavailable("Bulk import needs the embedded store (the Neo4j path comes with issue 8).")
         if (await self.counts()).relationships["ENGAGES"] or await self.revision():
-            raise StoreUnavailable(f"{self.executor.location} is not empty; bulk loading fills a new store only.")
+            raise StoreUnavailable(f"{executor.location} is not empty; bulk loading fills a new store only.")
         step = progress or (lambda _message: None)
         revision = max((e.revision for e in history), default=0) + 1
         entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
+        load = bulk.BulkLoad(source)
         d = self.dialect
 
-        def work(run: Callable[[q.Query], list[q.Row]]) -> None:
-            for statement in self._reference_statements():
-                run(statement)
+        def copy(run: Callable[[q.Query], list[q.Row]]) -> None:
+            run(q.Query(f"CALL threads={BULK_THREADS}"))  # this connection only: it is the scratch file's
             for spec in BULK_FILES:
                 if spec.name in source.files:
-                    step(f"loading {spec.name} ({source.rows[spec.name]:,} rows)")
-                    run(bulk.copy_statement(spec, source.files[spec.name]))
-            step("checking every column and rule")
-            bulk.check_loaded(source, run)
-            step(f"carrying over {len(history)} audit entries, committing")
+                    table = load.table(spec.name)
+                    step(f"loading {spec.name} ({table.num_rows:,} rows)")
+                    run(bulk.copy_statement(spec, table))
+
+        def finish(run: Callable[[q.Query], list[q.Row]]) -> None:
+            for statement in self._reference_statements():
+                run(statement)
             for statement in q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(e) for e in history], d):
                 run(statement)
             for statement in self._bookkeeping(revision, entry):
                 run(statement)
 
         async with self._commit_lock:
-            self.roundtrips += 1
-            await self.executor.transaction(work)
+            self.roundtrips += 2
+            copying = asyncio.ensure_future(executor.transaction(copy, autocommit=True))
+            try:
+                await asyncio.to_thread(load.run, step)
+            except BaseException:
+                await asyncio.gather(copying, return_exceptions=True)  # the scratch file is discarded after
+                raise
+            await copying
+            step(f"carrying over {len(history)} audit entries, committing")
+            await executor.transaction(finish)
         return revision
 
     def _bookkeeping(self, revision: int, entry: AuditEntry) -> list[q.Query]:
