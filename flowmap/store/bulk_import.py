@@ -3,17 +3,20 @@
 The map is built in a new database file beside the store and swapped in with one atomic rename, so a failed
 check or a crash leaves the store exactly as it was. (Deleting the old map and COPYing the new one in a
 single transaction would also be atomic, but LadybugDB 0.22 crashes when such a transaction rolls back, and
-deleting a million edges costs more than writing a new file.) The audit log and the revision carry over.
+deleting a million edges costs more than writing a new file.) Because the rename is what makes it atomic, the
+new file is filled one committed COPY at a time, while the files are still being checked; anything that fails
+deletes it. The audit log and the revision carry over.
 """
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
 from pathlib import Path
 
 from flowmap.domain.audit import AuditRecord
-from flowmap.store.bulk import BulkSource
+from flowmap.store.bulk import BulkLoad, BulkSource
 from flowmap.store.embedded import EmbeddedExecutor
 from flowmap.store.graph import GraphStore, StepProgress
 
@@ -29,11 +32,14 @@ async def import_embedded(
 ) -> int:
     """Replace the map in the embedded store at ``store_path``; return the new revision."""
     step = progress or (lambda _message: None)
-    current: GraphStore | None = GraphStore(EmbeddedExecutor(store_path))  # holds the file's lock until the swap
+    load = BulkLoad(source, step).start()  # reading the files needs no store: it starts at once
+    current: GraphStore | None = None
     scratch_path = store_path.with_name(store_path.name + ".import")
-    _remove(scratch_path)
+    owned = False  # the scratch file is ours once we hold the store's lock
     try:
-        assert current is not None
+        current = GraphStore(EmbeddedExecutor(store_path))  # holds the file's lock until the swap
+        owned = True
+        _remove(scratch_path)
         await current.ensure_schema()
         history = await current.audit_log(0, await current.audit_count())
         record = AuditRecord(
@@ -47,7 +53,7 @@ async def import_embedded(
         scratch = GraphStore(EmbeddedExecutor(scratch_path))
         try:
             await scratch.ensure_schema()
-            revision = await scratch.load_bulk(source, history, record, step)
+            revision = await scratch.load_bulk(load, history, record, step)
         finally:
             await scratch.close()
         step("swapping the new map in")
@@ -57,7 +63,10 @@ async def import_embedded(
         os.replace(scratch_path, store_path)
         return revision
     except BaseException:
-        _remove(scratch_path)
+        load.cancel()
+        await asyncio.to_thread(load.join)
+        if owned:
+            _remove(scratch_path)
         raise
     finally:
         if current is not None:

@@ -17,7 +17,7 @@ from flowmap.domain.tables import MapTables
 from flowmap.errors import StoreIncompatible, StoreUnavailable
 from flowmap.store import bulk, rows
 from flowmap.store import queries as q
-from flowmap.store.bulk import BULK_FILES, BulkSource
+from flowmap.store.bulk import BULK_FILES
 from flowmap.store.embedded import EmbeddedExecutor
 from flowmap.store.executor import Executor, Progress
 from flowmap.store.schema import (
@@ -158,15 +158,15 @@ class GraphStore:
         return [*(q.delete_rels(r, d) for r in REL_TABLES), *(q.delete_all(t, d) for t in MAP_NODE_TABLES)]
 
     async def load_bulk(
-        self, source: BulkSource, history: list[AuditEntry], record: AuditRecord, progress: StepProgress | None = None
+        self, load: bulk.BulkLoad, history: list[AuditEntry], record: AuditRecord, progress: StepProgress | None = None
     ) -> int:
         """Fill an *empty* scratch store from a bulk directory, carrying over ``history`` (the audit log of the
-        store it replaces); return the new revision. ``bulk.BulkLoad`` reads the files as Arrow tables and checks
-        them while the engine COPYs each table as soon as it is read (the engine loads on one core, the checks
-        run on the other). Each COPY commits on its own, which keeps the engine's memory to one file's load, so
-        a failure leaves this store partly filled: ``bulk_import.import_embedded`` deletes it then, and swaps it
-        in only when everything passed. The reference data, the audit log and the revision go in last, in one
-        transaction."""
+        store it replaces); return the new revision. ``load`` (started) reads the files as Arrow tables and checks
+        them in its thread while the engine COPYs each table as soon as it is read (the engine loads on one core,
+        the checks run on the other). Each COPY commits on its own, which keeps the engine's memory to one file's
+        load, so a failure leaves this store partly filled: ``bulk_import.import_embedded`` deletes it then, and
+        swaps it in only when everything passed. The reference data, the audit log and the revision go in last,
+        in one transaction."""
         executor = self.executor
         if not isinstance(executor, EmbeddedExecutor):
             raise StoreUnavailable("Bulk import needs the embedded store (the Neo4j path comes with issue 8).")
@@ -175,7 +175,7 @@ class GraphStore:
         step = progress or (lambda _message: None)
         revision = max((e.revision for e in history), default=0) + 1
         entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
-        load = bulk.BulkLoad(source)
+        source = load.source
         d = self.dialect
 
         def copy(run: Callable[[q.Query], list[q.Row]]) -> None:
@@ -198,7 +198,7 @@ class GraphStore:
             self.roundtrips += 2
             copying = asyncio.ensure_future(executor.transaction(copy, autocommit=True))
             try:
-                await asyncio.to_thread(load.run, step)
+                await asyncio.to_thread(load.wait)
             except BaseException:
                 await asyncio.gather(copying, return_exceptions=True)  # the scratch file is discarded after
                 raise
