@@ -107,10 +107,19 @@ class BasisJudge:
     def __init__(self, kb: KnowledgeBase, day: date) -> None:
         self.kb = kb
         self.day = day
+        self._listed: dict[tuple[str, MechanismCode], bool] = {}
         self._in_force: dict[tuple[RegimeCode, str], list[Adequacy]] = defaultdict(list)
         for a in kb.adequacy:
             if a.holds_on(day):
                 self._in_force[(a.regime, a.country)].append(a)
+
+    def _certified(self, org: Organization, framework: MechanismCode) -> bool:
+        """``certified`` on the judge's day, once per organisation: hubs are judged for thousands of clients."""
+        key = (org.id, framework)
+        found = self._listed.get(key)
+        if found is None:
+            found = self._listed[key] = certified(org, framework, self.day)
+        return found
 
     def _adequacy(self, regime: RegimeCode, country: str) -> list[Adequacy]:
         return self._in_force.get((regime, country), [])
@@ -140,7 +149,7 @@ class BasisJudge:
         for a in self._adequacy(regime, country):
             if a.scope is AdequacyScope.CERTIFIED:
                 assert a.framework is not None
-                if certified(importer, a.framework, self.day):
+                if self._certified(importer, a.framework):
                     j.basis, j.basis_reference, j.basis_kind = a.framework.value, a.reference, MechanismKind.FRAMEWORK
                     return
                 continue
@@ -230,7 +239,7 @@ class BasisJudge:
                     subject,
                 )
                 return
-            if not certified(importer, declared.code, self.day):
+            if not self._certified(importer, declared.code):
                 j.reject(
                     Rule.DPF_NOT_CERTIFIED,
                     f"{importer.name} is not certified under {code} on {self.day.isoformat()}.",

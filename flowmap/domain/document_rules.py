@@ -88,7 +88,8 @@ def stale_documents(tables: MapTables, kb: KnowledgeBase, day: date) -> Iterator
     """Evidence dated before a mechanism it speaks of ended, judged after that end."""
     docs: dict[str, Document] = tables.documents
     seen: set[tuple[str, MechanismCode]] = set()
-    for doc_id, code in _mechanism_facts(tables):
+    facts = tables.memo("mechanism facts", None, lambda: list(dict.fromkeys(_mechanism_facts(tables))))
+    for doc_id, code in facts:  # distinct, and the same every day: read off the map once
         doc, mech = docs.get(doc_id), kb.mechanism(code)
         if doc is None or doc.effective_date is None or mech is None or (doc_id, code) in seen:
             continue

@@ -7,6 +7,7 @@ revision check that guards the cache is one more: that is what keeps the API fre
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -81,4 +82,7 @@ class SnapshotCache:
             if cached is None or cached.revision != revision:
                 self.loads += 1
                 cached = self._current = MapSnapshot(revision, await self.store.read_tables())
+                # Millions of long-lived objects: keep the cyclic GC from re-scanning them on every full
+                # collection (those pauses were the API's p95 at 10k engagements; bench/README.md).
+                gc.freeze()
             return cached
