@@ -37,6 +37,7 @@ from flowmap.store.schema import (
     PUBLISHED,
     REL_TABLES,
     SCHEMA_VERSION,
+    NodeTable,
     ddl,
     drop_ddl,
 )
@@ -163,10 +164,9 @@ class GraphStore:
         """Fill an *empty* scratch store from a bulk directory, carrying over ``history`` (the audit log of the
         store it replaces); return the new revision. ``load`` (started) reads the files as Arrow tables and checks
         them in its thread while the engine COPYs each table as soon as it is read (the engine loads on one core,
-        the checks run on the other). Each COPY commits on its own, which keeps the engine's memory to one file's
-        load, so a failure leaves this store partly filled: ``bulk_import.import_embedded`` deletes it then, and
-        swaps it in only when everything passed. The reference data, the audit log and the revision go in last,
-        in one transaction."""
+        the checks run on the other). Every statement commits on its own, which keeps the engine's memory to one
+        file's load, so a failure leaves this store partly filled: ``bulk_import.import_embedded`` deletes it
+        then, and swaps it in only when every check passed and everything was written."""
         executor = self.executor
         if not isinstance(executor, EmbeddedExecutor):
             raise StoreUnavailable("Bulk import needs the embedded store (the Neo4j path comes with issue 8).")
@@ -178,33 +178,38 @@ class GraphStore:
         source = load.source
         d = self.dialect
 
-        def copy(run: Callable[[q.Query], list[q.Row]]) -> None:
-            run(q.Query(f"CALL threads={BULK_THREADS}"))  # this connection only: it is the scratch file's
-            for spec in BULK_FILES:
-                if spec.name in source.files:
-                    table = load.table(spec.name)
-                    step(f"loading {spec.name} ({table.num_rows:,} rows)")
-                    run(bulk.copy_statement(spec, table))
+        def copy(run: Callable[[q.Query], list[q.Row]], spec: bulk.BulkFile) -> None:
+            if spec.name in source.files:
+                table = load.table(spec.name)  # waits until it is read
+                step(f"loading {spec.name} ({table.num_rows:,} rows)")
+                run(bulk.copy_statement(spec, table))
 
-        def finish(run: Callable[[q.Query], list[q.Row]]) -> None:
+        def fill(run: Callable[[q.Query], list[q.Row]]) -> None:
+            run(q.Query(f"CALL threads={BULK_THREADS}"))  # this connection only: it is the scratch file's
+            nodes = [spec for spec in BULK_FILES if isinstance(spec.table, NodeTable)]
+            for spec in nodes:
+                copy(run, spec)
+            # While the relationships (by far the biggest file) are still being read:
+            step(f"carrying over {len(history)} audit entries and the reference data")
             for statement in self._reference_statements():
                 run(statement)
             for statement in q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(e) for e in history], d):
                 run(statement)
             for statement in self._bookkeeping(revision, entry):
                 run(statement)
+            for spec in BULK_FILES:
+                if spec not in nodes:
+                    copy(run, spec)
 
         async with self._commit_lock:
-            self.roundtrips += 2
-            copying = asyncio.ensure_future(executor.transaction(copy, autocommit=True))
+            self.roundtrips += 1
+            filling = asyncio.ensure_future(executor.transaction(fill, autocommit=True))
             try:
                 await asyncio.to_thread(load.wait)
             except BaseException:
-                await asyncio.gather(copying, return_exceptions=True)  # the scratch file is discarded after
+                await asyncio.gather(filling, return_exceptions=True)  # the scratch file is discarded after
                 raise
-            await copying
-            step(f"carrying over {len(history)} audit entries, committing")
-            await executor.transaction(finish)
+            await filling
         return revision
 
     def _bookkeeping(self, revision: int, entry: AuditEntry) -> list[q.Query]:
