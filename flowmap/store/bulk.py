@@ -238,6 +238,7 @@ COLUMN_RULES = (
     ColumnRule(_DOC, "id", Document, "id"),
     ColumnRule(_DOC, "kind", Document, "kind"),
     ColumnRule(_DOC, "title", Document, "title"),
+    *(ColumnRule(_DOC, c, Document, c) for c in ("url", "language", "source_file", "sha256")),
     ColumnRule(_ENG, "id", Engagement, "id"),
     *(ColumnRule(_ENG, c, Engagement, c) for c in ("role", "service", "purpose", "location_scope", "regime")),
     ColumnRule(_ENG, "tia_ref", Engagement, "tia_ref"),
