@@ -20,7 +20,7 @@ import re
 import threading
 import types
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -611,24 +611,26 @@ class BulkLoad:
                 self._add(_unreadable(spec, path, exc))
                 return
         assert table is not None
+        text = table
         self._lines[spec.name] = _Lines(path, one_per_line)
-        types = dict(spec.table.props)
-        for index, name in enumerate(spec.columns):
-            column = table.column(index)
-            kind = types.get(name, "STRING")
-            if kind in CELLS:
-                table = table.set_column(index, name, self._typed(spec, name, column, *CELLS[kind]))
-            elif kind != "STRING":
-                raise ValueError(f"{spec.table.name}.{name}: no bulk conversion for type {kind}")
-            elif name not in _KEYS:
-                encoded = pc.dictionary_encode(column).combine_chunks()
-                if len(encoded.dictionary) * 2 <= len(encoded):  # repetitive: a quarter of the memory
-                    table = table.set_column(index, name, pa.chunked_array([encoded]))
+        types = {name: "STRING" for name in spec.columns} | dict(spec.table.props)
+        if unknown := {kind for kind in types.values() if kind != "STRING" and kind not in CELLS}:
+            raise ValueError(f"{spec.table.name}: no bulk conversion for {', '.join(sorted(unknown))}")
+        names = [name for name in spec.columns if name not in _KEYS]
+        with ThreadPoolExecutor(2) as threads:  # one column per call: two at a time on the two cores
+            found = threads.map(lambda name: pc.dictionary_encode(text[name]).combine_chunks(), names)
+            encoded = dict(zip(names, found, strict=True))
+        for name in names:
+            index = spec.columns.index(name)
+            if types[name] in CELLS:
+                typed = self._typed(spec, name, table.column(index), encoded[name], *CELLS[types[name]])
+                table = table.set_column(index, name, typed)
+            elif len(encoded[name].dictionary) * 2 <= len(encoded[name]):  # repetitive: a quarter of the memory
+                table = table.set_column(index, name, pa.chunked_array([encoded[name]]))
         self._tables[spec.name] = table
 
-    def _typed(self, spec: BulkFile, name: str, column: Any, convert: Cell, arrow_type: Any) -> Any:
+    def _typed(self, spec: BulkFile, name: str, column: Any, encoded: Any, convert: Cell, arrow_type: Any) -> Any:
         """A text column as COPY FROM converts it, each distinct cell converted once; bad cells become issues."""
-        encoded = pc.dictionary_encode(column).combine_chunks()
         converted: list[Any] = []
         bad: list[tuple[int, str]] = []
         for cell in encoded.dictionary.to_pylist():
