@@ -1,33 +1,46 @@
 """The scale run (issue 7): the engine against two baselines on one generated ecosystem, every figure with its ratio.
 
 ``python -m bench.scale --size S|M|L`` (or ``bench/run --size M``) generates the ecosystem (``bench.ecosystem``) into a
-temporary bulk directory, imports it with ``flowmap import``, asks five questions of the engine and of the baselines
-in ``bench.baselines`` (``PythonBFS``, ``SQLiteCTE``), and writes ``bench/results/scale-<SIZE>.json``:
+temporary bulk directory, imports it with ``flowmap import``, asks its questions of the engine and of the baselines
+in ``bench.baselines`` (``PythonBFS``, ``SQLiteCTE``), and writes ``bench/results/scale-<SIZE>.json``.
+
+The baselines answer reachability questions only; they know no law. So every baseline ratio compares the same
+question, asked of the engine's walk (``chains.Walk``, what ``assess`` runs before it judges anything), and the
+engine's full legal answers are rows of their own, against the issue's targets (and beside the walk they rest on):
 
 1. ``import``: ``flowmap import DIR`` into a fresh ``FLOWMAP_DATA_DIR`` (a subprocess, end to end; also the
    import's own time from its ``engagements/s`` line), against loading the same directory into each baseline;
    the engine's read of the imported store into memory (``store.read_tables()``) is reported beside it.
-2. ``client_assessment``: one client's full assessment, ``assess(tables, day, kb, clients=[c])``, for a sample of
-   clients spread over the distribution of direct-engagement counts (the busiest first), against each baseline's
-   ``client_destinations(c, day)``.
-3. ``api``: ``transfers(clientId: c, first: 100)`` and ``exposure(clientId: c)`` over HTTP (``bench.api``: the real
+2. ``client_destinations``: one client's reach, ``{(e.importer, c) for e in Walk(view, client,
+   view.first_hops(client), max_depth) for c in e.countries}``, for a sample of clients spread over the
+   distribution of direct-engagement counts (the busiest first), against each baseline's
+   ``client_destinations(c, day)``: the same question, the answers compared exactly.
+3. ``client_assessment``: one client's full assessment, ``assess(tables, day, kb, clients=[c])`` (every transfer
+   judged), for the same clients: against the target (p95 <= 100 ms), no baseline.
+4. ``api``: ``transfers(clientId: c, first: 100)`` and ``exposure(clientId: c)`` over HTTP (``bench.api``: the real
    app through ``httpx.ASGITransport``) on the imported store, warm (an assessment cache hit) and uncached (a new
    ``asOf`` each run), against the engine in-process on the same days (the overhead ratio, target <= 1.5).
-4. ``clients_reaching_US``: ``flowmap.domain.portfolio.clients_reaching`` against each baseline's.
-5. ``what_if_dpf_revoked``: the what-if with DPF revoked on the day over the whole map (``portfolio.what_if``, or
-   ``scenario.run_scenario`` where that is the engine's name for it), against each baseline's
-   ``dpf_only_transfers(day)`` (the transfers resting on DPF alone).
+5. ``clients_reaching_US``: ``flowmap.domain.portfolio.clients_reaching`` against each baseline's (the same
+   question: each client's walk stops at its first engagement in the US).
+6. ``dpf_only_transfers``: the (client, engagement) pairs where a client's data reaches an engagement to the US
+   resting on DPF alone (declared mechanisms exactly {DPF_EU_US}): the walk of every client's first hops, against
+   each baseline's ``dpf_only_transfers(day)``: the same question, the answers compared exactly.
+7. ``what_if_dpf_revoked``: the what-if with DPF revoked on the day over the whole map (``portfolio.what_if``, or
+   ``scenario.run_scenario`` where that is the engine's name for it; it judges each touched transfer twice):
+   against the target (<= 5 s), no baseline; its rows at the DPF-only engagements are checked against the pairs
+   of question 6.
 
 Every phase runs in a fresh subprocess (``python -m bench.scale --worker``), so its peak RSS is its own: the parent
 reaps each with ``os.wait4``, whose ``ru_maxrss`` is that child's (and its own children's) peak, the figure
 ``resource.getrusage(RUSAGE_CHILDREN)`` would give in a parent that had run only that child. Each question
 phase loads its input itself (the engine reads the imported store; a baseline loads the bulk directory) and then
 times only the question. Times are p50 / p95 / max over the runs (p95 interpolated between order statistics).
-Ratios: for the engine's questions ``baseline / engine`` (above 1: the engine is faster), for the API
-``HTTP / engine`` (the API's overhead), for memory ``baseline peak / engine peak``; each from the numbers stored
-beside it. Answers are compared where two systems compute the same thing, and differences are recorded under
-``checks``, never raised. A SQLite question that runs past ``--timeout`` is interrupted and recorded as skipped;
-``--skip`` leaves out a system or one of its questions (``--skip sqlite:dpf``).
+Ratios: for the same questions ``baseline / engine`` (above 1: the engine is faster), for the API ``HTTP / engine``
+(the API's overhead), for memory ``baseline peak / engine peak``; for a full legal answer ``legal answer / walk``
+(what judging costs on top of the walk); each from the numbers stored beside it. ``targets`` says, per target of
+the issue, the figure and whether it is met. Answers are compared where two systems compute the same thing, and
+differences are recorded under ``checks``, never raised. A SQLite question that runs past ``--timeout`` is
+interrupted and recorded as skipped; ``--skip`` leaves out a system or one of its questions (``--skip sqlite:dpf``).
 
 Whatever the engine does not offer (``store.read_tables``, the portfolio functions) is recorded as skipped with
 the reason; ``assess`` then reads the map as a ``FlowMap``, which it also takes.
@@ -56,6 +69,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -69,10 +83,19 @@ FIRST_HOP = frozenset({"C2P", "C2C"})
 PROCESSOR = frozenset({"C2P", "P2P"})
 SYSTEMS = ("engine", "python", "sqlite")
 BASELINE_NAMES = {"python": "PythonBFS", "sqlite": "SQLiteCTE"}
-QUESTIONS = ("client", "reaching", "dpf")  # asked of the engine and both baselines
-QUESTION_KEYS = {"client": "client_assessment", "reaching": "clients_reaching_US", "dpf": "what_if_dpf_revoked"}
+BASELINE_QUESTIONS = ("client", "reaching", "dpf")  # the same question, asked of the engine and both baselines
+QUESTIONS = ("client", "assess", "reaching", "dpf", "whatif")  # in the order asked
+QUESTION_KEYS = {
+    "client": "client_destinations",
+    "assess": "client_assessment",
+    "reaching": "clients_reaching_US",
+    "dpf": "dpf_only_transfers",
+    "whatif": "what_if_dpf_revoked",
+}
+LEGAL = {"assess": "client", "whatif": "dpf"}  # a full legal answer, and the same-question walk it rests on
 COUNTRY = "US"
 EXAMPLES = 5  # differing answers kept per check
+DPF = "DPF_EU_US"
 
 
 @dataclass(frozen=True)
@@ -387,12 +410,22 @@ async def _engine_input(data_dir: str) -> tuple[Any, str, float]:
 # Where each whole-map question is answered: the first of these that exists.
 ENGINE_FUNCTIONS = {
     "reaching": (("flowmap.domain.portfolio", "clients_reaching"),),
-    "dpf": (("flowmap.domain.portfolio", "what_if"), ("flowmap.domain.scenario", "run_scenario")),
+    "whatif": (("flowmap.domain.portfolio", "what_if"), ("flowmap.domain.scenario", "run_scenario")),
+}
+WALK = "flowmap.domain.chains.Walk"
+ENGINE_NAMES = {
+    "client": f"{WALK} over the client's first hops (reach only)",
+    "assess": "flowmap.domain.assess.assess",
+    "dpf": f"{WALK} over every client's first hops (reach only)",
 }
 
 
-def _engine_function(question: str) -> tuple[str, Callable[..., Any]]:
-    """The engine's function for a whole-map question and its dotted name; Skipped if this checkout has none."""
+def _engine_function(question: str) -> tuple[str, Callable[..., Any] | None]:
+    """The engine's function for a question and its dotted name; Skipped if this checkout has none."""
+    if question in ENGINE_NAMES:
+        if question != "assess" and not hasattr(importlib.import_module("flowmap.domain.chains"), "Walk"):
+            raise Skipped(f"{WALK} is not in this checkout yet")
+        return ENGINE_NAMES[question], None
     for module_name, name in ENGINE_FUNCTIONS[question]:
         try:
             module = importlib.import_module(module_name)
@@ -406,7 +439,8 @@ def _engine_function(question: str) -> tuple[str, Callable[..., Any]]:
 
 
 def _as_tables(flow_map_or_tables: Any) -> Any:
-    """MapTables for the portfolio questions (built from a FlowMap when the store cannot read tables yet)."""
+    """MapTables for the walks and the portfolio questions (built from a FlowMap when the store cannot read tables
+    yet)."""
     try:
         map_tables = importlib.import_module("flowmap.domain.tables").MapTables
     except (ImportError, AttributeError) as exc:
@@ -414,6 +448,42 @@ def _as_tables(flow_map_or_tables: Any) -> Any:
     if isinstance(flow_map_or_tables, map_tables):
         return flow_map_or_tables
     return map_tables.from_map(flow_map_or_tables)
+
+
+def _fresh_view(tables: Any, day: date) -> Any:
+    """What ``tables.on(day)`` builds on a miss: each timed run pays for its own day view (and its list of
+    clients), as each baseline run does, instead of finding the last run's in ``tables.on``'s cache."""
+    from flowmap.domain.tables import DayView
+
+    return DayView(tables, day)
+
+
+def client_reach(tables: Any, day: date, client: str, max_depth: int) -> set[tuple[str, str]]:
+    """``client_destinations``' question asked of the engine: (importer, country) of every engagement the client's
+    data reaches (``Walk`` yields each at its first arrival)."""
+    from flowmap.domain.chains import Walk
+
+    view = _fresh_view(tables, day)
+    return {(e.importer, c) for e in Walk(view, client, view.first_hops(client), max_depth) for c in e.countries}
+
+
+def dpf_only_reach(tables: Any, day: date, max_depth: int) -> set[tuple[str, str]]:
+    """``dpf_only_transfers``' question asked of the engine: (client, engagement) for every engagement naming the US
+    whose declared mechanisms are exactly DPF that a client's data reaches, walking all of every client's first
+    hops (as the baselines, which know no law: no client is left out for want of a regime). The engagements
+    resting on DPF alone are found in each run (the baselines mark them while loading)."""
+    from flowmap.domain.chains import Walk
+
+    dpf_only = frozenset(
+        e for e in tables.edges if COUNTRY in e.countries and {m.code.value for m in e.mechanisms} == {DPF}
+    )
+    view = _fresh_view(tables, day)
+    return {
+        (client, e.key)
+        for client in view.clients()
+        for e in Walk(view, client, view.first_hops(client), max_depth)
+        if e in dpf_only
+    }
 
 
 def _transfer_pairs(assessment: Any) -> list[list[str]]:
@@ -438,23 +508,23 @@ def _client_ids(answer: Any) -> list[str]:
 
 def _dpf_only_us(directory: Path) -> frozenset[str]:
     """Engagements naming the US whose declared mechanisms are exactly DPF (bench.baselines' ``dpf_only``)."""
-    from bench.baselines import DPF, _codes, _pipe
+    from bench.baselines import _codes, _pipe
 
     with (directory / ENGAGEMENTS_CSV).open(newline="", encoding="utf-8") as f:
         return frozenset(
-            c["id"] for c in csv.DictReader(f) if "US" in _pipe(c["countries"]) and _codes(c["mechanisms"]) == {DPF}
+            c["id"] for c in csv.DictReader(f) if COUNTRY in _pipe(c["countries"]) and _codes(c["mechanisms"]) == {DPF}
         )
 
 
 def _what_if_answers(result: Any, directory: Path) -> tuple[dict[str, Any], list[list[str]]]:
     """The what-if's answer sizes, and (client, last engagement, change) of its rows to the US at an engagement
-    resting on DPF alone: the transfers ``dpf_only_transfers`` lists, each of which the what-if must touch.
+    resting on DPF alone: the pairs ``dpf_only_transfers`` lists, each of which the what-if must touch.
 
-    Read from ``result.rows`` (``ScenarioRow``: change, before) when it has them, else from ``to_json()``.
+    Read from ``result.rows`` (``ScenarioRow``: change, client, destination, reach) when it has them, else from
+    ``to_json()``.
     """
-    if hasattr(result, "rows"):
-        rows = [(r.before.client, r.before.path[-1].engagement, r.before.destination, r.change.value)
-                for r in result.rows]  # fmt: skip
+    if hasattr(result, "rows") and all(hasattr(r, "reach") for r in result.rows[:1]):
+        rows = [(r.client, r.reach.edge.key, r.destination, r.change.value) for r in result.rows]
     else:
         rows = [(r["client"], r["path"][-1], r["destination"], r["change"]) for r in result.to_json()["rows"]]
     changes = Counter(change for *_, change in rows)
@@ -464,9 +534,20 @@ def _what_if_answers(result: Any, directory: Path) -> tuple[dict[str, Any], list
         "clients_with_a_broken_transfer": len({client for client, *_, change in rows if change == "BROKEN"}),
     }
     dpf_only = _dpf_only_us(directory)
-    mine = sorted({(c, e, change) for c, e, dest, change in rows if dest == "US" and e in dpf_only})
+    mine = sorted({(c, e, change) for c, e, dest, change in rows if dest == COUNTRY and e in dpf_only})
     sizes["dpf_only_us_transfers_touched"] = len(mine)
     return sizes, [list(x) for x in mine]
+
+
+def _per_client(clients: list[str], runs: int, ask: Callable[[str], Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``ask(client)`` ``runs`` times per client: per client its times and what ``ask`` returned last."""
+    per_client: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for client in clients:
+        times, answer = _repeat(partial(ask, client), runs, float("inf"))
+        per_client[client] = {"seconds": times}
+        answers[client] = answer
+    return per_client, answers
 
 
 async def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
@@ -475,32 +556,38 @@ async def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
 
     question, day, runs, depth = spec["question"], _day(spec), spec["runs"], spec["max_depth"]
     # Looked up before reading the map, so a question this checkout cannot ask is skipped at once.
-    function, asked = _engine_function(question) if question != "client" else ("flowmap.domain.assess.assess", None)
+    function, asked = _engine_function(question)
     kb = load_knowledge_base()
     tables, kind, read_s = await _engine_input(spec["data_dir"])
+    if question != "assess":
+        tables = _as_tables(tables)
     gc.collect()
     result: dict[str, Any] = {"function": function, "input": kind, "read_s": round(read_s, 4)}
     if question == "client":
-        per_client: dict[str, Any] = {}
-        answers: dict[str, list[list[str]]] = {}
-        for client in spec["clients"]:
-
-            def one(c: str = client) -> Any:
-                return assess(tables, day, kb, clients=[c], max_depth=depth)
-
-            times, assessment = _repeat(one, runs, float("inf"))
-            pairs = _transfer_pairs(assessment)
-            per_client[client] = {"seconds": times, "transfers": len(assessment.transfers), "destinations": len(pairs)}
-            answers[client] = pairs
-        _write_answers(spec, answers)
+        per_client, reach = _per_client(spec["clients"], runs, lambda c: client_reach(tables, day, c, depth))
+        for client, pairs in reach.items():
+            per_client[client]["destinations"] = len(pairs)
+        _write_answers(spec, {c: sorted(map(list, pairs)) for c, pairs in reach.items()})
         return result | _client_summary(per_client)
+    if question == "assess":
+        per_client, assessed = _per_client(
+            spec["clients"], runs, lambda c: assess(tables, day, kb, clients=[c], max_depth=depth)
+        )
+        for client, assessment in assessed.items():
+            pairs = _transfer_pairs(assessment)
+            per_client[client] |= {"transfers": len(assessment.transfers), "destinations": len(pairs)}
+        _write_answers(spec, {c: _transfer_pairs(a) for c, a in assessed.items()})
+        return result | _client_summary(per_client)
+    if question == "dpf":
+        times, found = _repeat(lambda: dpf_only_reach(tables, day, depth), runs, spec["timeout"])
+        _write_answers(spec, sorted(map(list, found)))
+        return result | {"time": stats(times), "answers": {"transfers": len(found)}}
     assert asked is not None
-    tables = _as_tables(tables)
     if question == "reaching":
         times, answer = _repeat(lambda: asked(tables, day, kb, COUNTRY, max_depth=depth), runs, spec["timeout"])
-        found = _client_ids(answer)
-        _write_answers(spec, found)
-        return result | {"time": stats(times), "answers": {"clients": len(found)}}
+        ids = _client_ids(answer)
+        _write_answers(spec, ids)
+        return result | {"time": stats(times), "answers": {"clients": len(ids)}}
     from flowmap.domain.mechanisms import MechanismCode
     from flowmap.domain.scenario import Revocation
 
@@ -798,7 +885,7 @@ class Run:
         reason = self.skipped(system, question)
         if reason:
             return {"skipped": reason}
-        runs = self.plan.client_runs if question == "client" else self.plan.runs
+        runs = self.plan.client_runs if question in ("client", "assess") else self.plan.runs
         spec = self.spec(
             phase="question",
             system=system,
@@ -814,7 +901,8 @@ class Run:
             t = result["time"]
             self.say(
                 f"  p50 {t['p50']:,.1f} ms, p95 {t['p95']:,.1f}, max {t['max']:,.1f} over {t['runs']} runs; "
-                f"answers {result.get('answers', '')}; peak {result['peak_rss_mb']:,.0f} MB"
+                + (f"answers {result['answers']}; " if "answers" in result else "")
+                + f"peak {result['peak_rss_mb']:,.0f} MB"
             )
         else:
             self.say(f"  {result.get('skipped') or result.get('error', '')[-300:]}")
@@ -877,6 +965,72 @@ def _attach_ratios(entry: dict[str, Any], engine: dict[str, Any]) -> None:
         entry["rss_ratio"] = rss_ratio(entry, engine)
 
 
+def _check_reach(engine: Any, baseline: Any) -> dict[str, Any]:
+    """Each sampled client's (importer, country) pairs, engine's walk against the baseline: they should be equal."""
+    compared, matching, differing = 0, 0, []
+    for client, pairs in engine.items():
+        if client not in baseline:
+            continue
+        diff = _difference(pairs, baseline[client])
+        compared += 1
+        if diff["match"]:
+            matching += 1
+        else:
+            differing.append({"client": client, **diff})
+    return {
+        "compared": "every (importer, country) pair the client's data reaches",
+        "clients": compared,
+        "matching": matching,
+        "differing": differing[:EXAMPLES],
+        "match": compared > 0 and matching == compared,
+    }
+
+
+ASKED = {
+    "client": "the same question of each: one client's reach, (importer, country) of every engagement its data reaches",
+    "assess": "the engine's full legal answer for one client (every transfer judged); no baseline asks it",
+    "reaching": "the same question of each: which clients' data reaches the US",
+    "dpf": "the same question of each: (client, engagement) where a client's data reaches an engagement to the US "
+    "resting on DPF alone",
+    "whatif": "the engine's full legal answer: the what-if with DPF revoked (each touched transfer judged before and "
+    "after); no baseline asks it",
+}
+
+
+def _legal(
+    run: Run, question: str, engine: dict[str, Any], walk: dict[str, Any], sample: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A full legal answer's row: its cost over the walk it rests on, and its answers checked against the
+    baselines' answers to that walk's question."""
+    out: dict[str, Any] = {"checks": {}}
+    if "time" in engine and "time" in walk:
+        out["ratio_to_walk"] = {
+            "walk": QUESTION_KEYS[LEGAL[question]],
+            "note": "legal answer time / the engine's walk for the same clients (the sample, or all): judging's cost",
+            **ratio(engine["time"], walk["time"]),
+        }
+    base_question = LEGAL[question]
+    mine = _read_answers(run.answers / f"engine-{question}.json")
+    for system, name in BASELINE_NAMES.items():
+        theirs = _read_answers(run.answers / f"{system}-{base_question}.json")
+        if mine is None or theirs is None:
+            continue
+        if question == "assess":
+            out["checks"][name] = _check_clients(run, mine, theirs, sample)
+        else:
+            lawless = _without_regime(run, {c for c, _ in theirs})
+            touched = Counter(change for *_, change in mine)
+            out["checks"][name] = {
+                "compared": "(client, engagement) of the transfers to the US at an engagement resting on DPF "
+                "alone, which the what-if must touch, against the baseline's dpf_only_transfers less its "
+                "clients no regime applies to",
+                "baseline_clients_without_a_regime": len(lawless),
+                "engine_by_change": dict(sorted(touched.items())),
+                **_difference([[c, e] for c, e, _ in mine], [p for p in theirs if p[0] not in lawless]),
+            }
+    return out
+
+
 def _check_clients(run: Run, engine: Any, baseline: Any, sample: list[dict[str, Any]]) -> dict[str, Any]:
     """Each sampled client's destinations, outside its regime's area and the EEA, engine against baseline."""
     countries = _countries(run.bulk, (s["client"] for s in sample))
@@ -907,6 +1061,94 @@ def _check_clients(run: Run, engine: Any, baseline: Any, sample: list[dict[str, 
     }
 
 
+def _target(limit: float, unit: str, value: float | None, at_most: bool = True, **about: Any) -> dict[str, Any]:
+    met = None if value is None else (value <= limit if at_most else value >= limit)
+    return {"target": f"{'<=' if at_most else '>='} {limit:g} {unit}", "value": value, "met": met, **about}
+
+
+def _seconds(entry: dict[str, Any], key: str = "p95") -> float | None:
+    t = entry.get("engine", {}).get("time")
+    return round(t[key] / 1000, 3) if t else None
+
+
+def targets(questions: dict[str, Any]) -> dict[str, Any]:
+    """Issue 7's targets: per target the figure it is judged on, and whether it is met (None: not measured)."""
+    out: dict[str, Any] = {}
+    flowmap = questions["import"]["flowmap"]
+    out["import_edges_per_s"] = _target(
+        100_000,
+        "engagements/s",
+        flowmap.get("engagements_per_s_inside"),
+        at_most=False,
+        on="the import's own rate (its engagements/s line), p50 run",
+        end_to_end=flowmap.get("engagements_per_s_end_to_end"),
+    )
+    assessment = questions["client_assessment"]
+    t = assessment["engine"].get("time")
+    out["client_assessment_p95_ms"] = _target(
+        100,
+        "ms",
+        t["p95"] if t else None,
+        on="one client's full assessment, p95 over every sampled client and run",
+        busiest_p95_ms=assessment["engine"]["busiest"]["time"]["p95"] if t else None,
+    )
+    api = questions.get("api", {}).get("clients", {})
+    worst = {
+        kind: max((c["transfers"][f"http_{kind}"]["p95_ms"] for c in api.values()), default=None)
+        for kind in ("uncached", "warm")
+    }
+    out["transfers_first_100_p95_ms"] = _target(
+        150,
+        "ms",
+        worst["uncached"],
+        on="transfers(clientId, first: 100) over HTTP, uncached (a new asOf: the API recomputes), the worst "
+        "sampled client's p95",
+        warm_p95_ms=worst["warm"],
+    )
+    out["clients_reaching_US_s"] = _target(5, "s", _seconds(questions["clients_reaching_US"]), on="p95")
+    out["what_if_dpf_revoked_s"] = _target(5, "s", _seconds(questions["what_if_dpf_revoked"]), on="p95")
+    peaks = {"import": flowmap.get("peak_rss_mb")} | {
+        key: q["engine"].get("peak_rss_mb") for key, q in questions.items() if isinstance(q.get("engine"), dict)
+    }
+    measured = {k: v for k, v in peaks.items() if v}
+    heaviest = max(measured, key=lambda k: measured[k]) if measured else None
+    out["peak_rss_gb"] = _target(
+        2,
+        "GB",
+        round(measured[heaviest] / 1024, 2) if heaviest else None,
+        on=f"the largest peak of the import and the engine's question phases ({heaviest})",
+        by_phase_mb=peaks,
+        api_phase_mb=questions.get("api", {}).get("peak_rss_mb"),
+        api_note="the API phase holds the map twice (the app's snapshot and the engine's tables for the ratio)",
+    )
+    ratios = [q["ratio_uncached_to_engine"]["p50"] for c in api.values() for q in c.values()]
+    ratios = [r for r in ratios if r is not None]
+    out["graphql_overhead"] = _target(
+        1.5,
+        "x",
+        max(ratios) if ratios else None,
+        on="HTTP uncached / the engine in-process, the worst p50 ratio over the sampled clients and both queries",
+    )
+    faster: dict[str, Any] = {}
+    for key in (QUESTION_KEYS[q] for q in BASELINE_QUESTIONS):
+        for name, b in questions[key]["baselines"].items():
+            faster[f"{key} {name}"] = b["ratio_to_engine"]["p50"] if "ratio_to_engine" in b else b.get("skipped")
+    numbers = [v for v in faster.values() if isinstance(v, float | int)]
+    out["faster_than_both_baselines"] = {
+        "target": "baseline / engine > 1 on every question both ask",
+        "value": min(numbers) if numbers else None,
+        "met": all(v > 1 for v in numbers) if numbers else None,
+        "on": "the smallest p50 ratio; a skipped baseline (its reason given) is not counted",
+        "p50_ratios": faster,
+        "import_p50_ratios": {
+            name: b["ratio_load_to_import"]["p50"] if b.get("ratio_load_to_import") else b.get("skipped")
+            for name, b in questions["import"]["baselines"].items()
+        },
+        "import_note": "baseline load (into memory) / flowmap import (into the store): not the same work",
+    }
+    return out
+
+
 def run(
     size_name: str,
     size: Size,
@@ -934,7 +1176,8 @@ def run(
             "machine": machine(),
             "skip": sorted(skip),
             "ratios": {
-                "engine questions": "baseline time / engine time (above 1: the engine is faster)",
+                "same questions": "baseline time / engine time (above 1: the engine is faster)",
+                "legal answers": "full legal answer time / the engine's walk for the same question (the judging)",
                 "api": "HTTP time / engine time (the API's overhead; target <= 1.5)",
                 "import": "baseline load / flowmap import (above 1: flowmap is faster)",
                 "rss_ratio": "baseline peak RSS / engine (or flowmap import) peak RSS",
@@ -953,9 +1196,14 @@ def run(
         for question in QUESTIONS:
             key = QUESTION_KEYS[question]
             engine = r.question("engine", question, data, clients)
-            entry: dict[str, Any] = {"engine": engine, "baselines": {}, "checks": {}}
-            if question == "client":
+            entry: dict[str, Any] = {"asked": ASKED[question], "engine": engine}
+            if question in ("client", "assess"):
                 entry["sample"] = sample
+            if question in LEGAL:
+                entry |= _legal(r, question, engine, questions[QUESTION_KEYS[LEGAL[question]]]["engine"], sample)
+                questions[key] = entry
+                continue
+            entry |= {"baselines": {}, "checks": {}}
             for system, name in BASELINE_NAMES.items():
                 base = r.question(system, question, data, clients)
                 _attach_ratios(base, engine)
@@ -964,7 +1212,7 @@ def run(
                 if mine is None or theirs is None:
                     continue
                 if question == "client":
-                    entry["checks"][name] = _check_clients(r, mine, theirs, sample)
+                    entry["checks"][name] = _check_reach(mine, theirs)
                 elif question == "reaching":
                     lawless = _without_regime(r, theirs)
                     entry["checks"][name] = {
@@ -973,14 +1221,9 @@ def run(
                         **_difference(mine, [c for c in theirs if c not in lawless]),
                     }
                 else:
-                    lawless = _without_regime(r, {c for c, _ in theirs})
-                    touched = Counter(change for *_, change in mine)
                     entry["checks"][name] = {
-                        "compared": "(client, engagement) of the transfers to the US at an engagement resting on DPF "
-                        "alone, which the what-if must touch, less the baseline's clients no regime applies to",
-                        "baseline_clients_without_a_regime": len(lawless),
-                        "engine_by_change": dict(sorted(touched.items())),
-                        **_difference([[c, e] for c, e, _ in mine], [p for p in theirs if p[0] not in lawless]),
+                        "compared": "every (client, engagement) pair, the baseline's whole answer",
+                        **_difference(mine, theirs),
                     }
             questions[key] = entry
         engine_reads = [q["engine"]["read_s"] for q in questions.values() if "read_s" in q.get("engine", {})]
@@ -991,6 +1234,7 @@ def run(
             }
         questions["api"] = r.api(data, clients[: plan.api_clients])
         results["questions"] = questions
+        results["targets"] = targets(questions)
         results["total_s"] = round(time.perf_counter() - r.started, 1)
         results_dir.mkdir(parents=True, exist_ok=True)
         out = results_dir / f"scale-{size_name}.json"
@@ -1016,7 +1260,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-depth", type=int, default=8)
     parser.add_argument("--runs", type=int, default=defaults.runs, help="imports, loads, whole-map questions")
     parser.add_argument("--client-runs", type=int, default=defaults.client_runs, help="per sampled client")
-    parser.add_argument("--clients", type=int, default=defaults.clients, help="clients sampled for question 2")
+    parser.add_argument("--clients", type=int, default=defaults.clients, help="clients sampled for questions 2 and 3")
     parser.add_argument("--api-clients", type=int, default=defaults.api_clients, help="of those, asked over HTTP")
     parser.add_argument("--api-runs", type=int, default=defaults.api_runs, help="warm and uncached calls each")
     parser.add_argument(
@@ -1033,7 +1277,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="append",
         default=[],
         metavar="SYSTEM[:QUESTION]",
-        help="python, sqlite, engine or api; questions: load, client, reaching, dpf (repeatable)",
+        help="python, sqlite, engine or api; questions: load, client, assess, reaching, dpf, whatif (repeatable)",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where scale-<SIZE>.json goes")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (bulk files, stores, logs)")

@@ -72,9 +72,11 @@ def test_the_results_name_the_machine_and_the_run(results: dict[str, Any]) -> No
     assert results["generate"]["engagements"] == 400 and results["generate"]["peak_rss_mb"] > 0
     assert set(results["questions"]) == {
         "import",
+        "client_destinations",
         "client_assessment",
         "api",
         "clients_reaching_US",
+        "dpf_only_transfers",
         "what_if_dpf_revoked",
     }
 
@@ -94,11 +96,12 @@ def test_import_is_timed_against_both_baseline_loads(results: dict[str, Any]) ->
         assert _close(b["rss_ratio"], b["peak_rss_mb"] / flowmap["peak_rss_mb"])
 
 
-def test_one_client_is_timed_checked_and_compared(results: dict[str, Any]) -> None:
-    q = results["questions"]["client_assessment"]
+def test_one_clients_reach_is_the_same_question_as_the_baselines(results: dict[str, Any]) -> None:
+    q = results["questions"]["client_destinations"]
     engine = q["engine"]
     _check_stats(engine["time"])
     assert engine["time"]["runs"] == PLAN.clients * PLAN.client_runs
+    assert engine["function"].startswith("flowmap.domain.chains.Walk")
     sample = [s["client"] for s in q["sample"]]
     assert list(engine["per_client"]) == sample and engine["busiest"]["client"] == sample[0]
     assert engine["peak_rss_mb"] > 0 and engine["input"]
@@ -108,21 +111,37 @@ def test_one_client_is_timed_checked_and_compared(results: dict[str, Any]) -> No
         _check_ratio(b["busiest"]["ratio_to_engine"], b["busiest"]["time"], engine["busiest"]["time"])
         assert _close(b["rss_ratio"], b["peak_rss_mb"] / engine["peak_rss_mb"])
         check = q["checks"][name]
+        assert check["clients"] == PLAN.clients and check["match"], check  # the same answer, pair for pair
+        for client, row in b["per_client"].items():
+            assert row["destinations"] == engine["per_client"][client]["destinations"]
+
+
+def test_the_full_assessment_is_a_row_of_its_own(results: dict[str, Any]) -> None:
+    q = results["questions"]["client_assessment"]
+    engine, walk = q["engine"], results["questions"]["client_destinations"]["engine"]
+    _check_stats(engine["time"])
+    assert engine["function"] == "flowmap.domain.assess.assess"
+    assert engine["time"]["runs"] == PLAN.clients * PLAN.client_runs and engine["peak_rss_mb"] > 0
+    assert "baselines" not in q  # no baseline asks a legal question: no ratio to one
+    _check_ratio(q["ratio_to_walk"], engine["time"], walk["time"])
+    for name in ("PythonBFS", "SQLiteCTE"):
+        check = q["checks"][name]
         assert check["clients"] >= 1 and check["matching"] <= check["clients"]
         for d in check["differing"]:
             assert d["common"] + d["engine_only"] == d["engine"]
             assert d["common"] + d["baseline_only"] == d["baseline"]
 
 
-@pytest.mark.parametrize("key", ["clients_reaching_US", "what_if_dpf_revoked"])
-def test_portfolio_questions_are_timed_or_say_why_not(results: dict[str, Any], key: str) -> None:
+@pytest.mark.parametrize("key", ["clients_reaching_US", "dpf_only_transfers"])
+def test_portfolio_questions_are_the_same_question_as_the_baselines(results: dict[str, Any], key: str) -> None:
     q = results["questions"][key]
     engine = q["engine"]
     _check_stats(engine["time"])
     assert engine["answers"] and engine["function"].startswith("flowmap.domain.")
     for name, b in q["baselines"].items():
-        if key == "what_if_dpf_revoked" and name == "SQLiteCTE":
+        if key == "dpf_only_transfers" and name == "SQLiteCTE":
             assert b == {"skipped": "--skip sqlite:dpf"}  # skipped baselines carry the reason and no figures
+            assert name not in q["checks"]
             continue
         _check_stats(b["time"])
         assert b["answers"]
@@ -131,9 +150,52 @@ def test_portfolio_questions_are_timed_or_say_why_not(results: dict[str, Any], k
         check = q["checks"][name]
         assert check["common"] + check["engine_only"] == check["engine"]
         assert check["common"] + check["baseline_only"] == check["baseline"]
+        assert check["match"], check
     if key == "clients_reaching_US":
         assert q["checks"]["PythonBFS"]["engine"] == engine["answers"]["clients"]
-    assert "SQLiteCTE" not in q["checks"] or key != "what_if_dpf_revoked"
+    else:  # the baseline's whole answer, no client left out
+        assert q["checks"]["PythonBFS"]["baseline"] == q["baselines"]["PythonBFS"]["answers"]["transfers"]
+        assert q["checks"]["PythonBFS"]["engine"] == engine["answers"]["transfers"]
+
+
+def test_the_what_if_is_a_row_of_its_own(results: dict[str, Any]) -> None:
+    q = results["questions"]["what_if_dpf_revoked"]
+    engine, walk = q["engine"], results["questions"]["dpf_only_transfers"]["engine"]
+    _check_stats(engine["time"])
+    assert engine["function"].startswith("flowmap.domain.") and engine["answers"]["transfers_touched"] >= 0
+    assert "baselines" not in q
+    _check_ratio(q["ratio_to_walk"], engine["time"], walk["time"])
+    check = q["checks"]["PythonBFS"]
+    assert check["common"] + check["engine_only"] == check["engine"]
+    assert "SQLiteCTE" not in q["checks"]  # its dpf question was skipped
+
+
+def test_each_target_is_judged_on_its_figure(results: dict[str, Any]) -> None:
+    t = results["targets"]
+    assert set(t) == {
+        "import_edges_per_s",
+        "client_assessment_p95_ms",
+        "transfers_first_100_p95_ms",
+        "clients_reaching_US_s",
+        "what_if_dpf_revoked_s",
+        "peak_rss_gb",
+        "graphql_overhead",
+        "faster_than_both_baselines",
+    }
+    q = results["questions"]
+    assert t["client_assessment_p95_ms"]["value"] == q["client_assessment"]["engine"]["time"]["p95"]
+    assert _close(t["what_if_dpf_revoked_s"]["value"], q["what_if_dpf_revoked"]["engine"]["time"]["p95"] / 1000)
+    for name, target in t.items():
+        assert target["value"] is not None, name
+        if name == "faster_than_both_baselines":
+            assert target["met"] == (target["value"] > 1)
+            continue
+        sign, limit = target["target"].split()[:2]
+        if sign == ">=":
+            assert target["met"] == (target["value"] >= float(limit)), name
+        else:
+            assert target["met"] == (target["value"] <= float(limit)), name
+    assert t["faster_than_both_baselines"]["p50_ratios"]["dpf_only_transfers SQLiteCTE"] == "--skip sqlite:dpf"
 
 
 def test_the_api_is_timed_against_the_engine(results: dict[str, Any]) -> None:
