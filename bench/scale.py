@@ -772,9 +772,11 @@ class Run:
         print(f"[{time.perf_counter() - self.started:7.1f} s] {message}", file=sys.stderr, flush=True)
 
     def skipped(self, system: str, question: str | None = None) -> str | None:
+        """Why this system (or its question) is left out, if it is: ``--skip KEY`` or ``--skip KEY=REASON``."""
+        reasons = {key: reason for key, _, reason in (item.partition("=") for item in self.skip)}
         for key in (system, f"{system}:{question}", BASELINE_NAMES.get(system, system)):
-            if key in self.skip:
-                return f"--skip {key}"
+            if key in reasons:
+                return f"--skip {key}" + (f": {reasons[key]}" if reasons[key] else "")
         return None
 
     def spec(self, **fields: Any) -> dict[str, Any]:
@@ -1276,8 +1278,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--skip",
         action="append",
         default=[],
-        metavar="SYSTEM[:QUESTION]",
-        help="python, sqlite, engine or api; questions: load, client, assess, reaching, dpf, whatif (repeatable)",
+        metavar="SYSTEM[:QUESTION][=REASON]",
+        help="python, sqlite, engine or api; questions: load, client, assess, reaching, dpf, whatif (repeatable); "
+        "the reason is recorded with the skip",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where scale-<SIZE>.json goes")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (bulk files, stores, logs)")
