@@ -6,6 +6,9 @@ Embedded only: it is the engine's COPY FROM path (the Neo4j path comes with issu
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,7 +18,7 @@ import pyarrow as pa
 import pytest
 
 from flowmap.domain.models import FlowMap
-from flowmap.errors import StoreUnavailable, ValidationFailed
+from flowmap.errors import StoreLocked, StoreUnavailable, ValidationFailed
 from flowmap.store import GraphStore
 from flowmap.store.bulk import COLUMN_RULES, MAX_SHOWN_ISSUES, ColumnRule, open_bulk, write_bulk
 from flowmap.store.bulk_import import import_embedded
@@ -322,3 +325,24 @@ async def test_an_engine_failure_while_filling_the_scratch_file_is_a_clear_error
         assert await executor.read(Query("RETURN 1 AS x")) == [{"x": 1}]
     finally:
         await executor.close()
+
+
+async def test_a_store_another_process_holds_is_left_alone(seeded: Path, mini_map: FlowMap, tmp_path: Path) -> None:
+    write_bulk(mini_map, tmp_path / "bulk")
+    theirs = seeded.with_name(seeded.name + ".import")
+    theirs.write_bytes(b"another import's scratch file")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(seeded)], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreLocked):
+            await import_embedded(seeded, open_bulk(tmp_path / "bulk"))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert theirs.read_bytes() == b"another import's scratch file"
+    assert not [t for t in threading.enumerate() if t.name == "flowmap-bulk-load"]  # the reading stopped too
+
+
+_HOLD = "import sys, time, ladybug; db = ladybug.Database(sys.argv[1]); print('holding', flush=True); time.sleep(60)"
