@@ -1,12 +1,12 @@
 """Bulk import of a whole map from CSV files: read as columns, checked, and stored by the engine's own loader.
 
 Why: per-row ``UNWIND ... MERGE`` runs at about 2k edges/s, LadybugDB's ``COPY FROM`` an Arrow table at about
-120k/s (bench/import_speed.md). The files hold the tables' own columns (``BULK_FILES``). ``BulkLoad`` reads each file once with pyarrow,
-as columns of text (NULL for an unquoted empty cell, as COPY FROM reads CSV; repetitive columns
-dictionary-encoded), converts the typed cells as COPY FROM converts them (dates, booleans, lists) and hands the
-engine the very table it checks. The checks run on those columns with ``pyarrow.compute``: every rule the domain
-models enforce, on the *distinct* values of each column (``COLUMN_RULES``; a 1.1M-engagement map has a few thousand
-distinct category sets, and key columns are screened vectorised first), the rules across columns
+120k/s (bench/import_speed.md). The files hold the tables' own columns (``BULK_FILES``). ``BulkLoad`` reads each
+file once with pyarrow, as columns of text (NULL for an unquoted empty cell, as COPY FROM reads CSV; repetitive
+columns dictionary-encoded), converts the typed cells as COPY FROM converts them (dates, booleans, lists) and hands
+the engine the very table it checks. The checks run on those columns with ``pyarrow.compute``: every rule the
+domain models enforce, on the *distinct* values of each column (``COLUMN_RULES``; a 1.1M-engagement map has a few
+thousand distinct category sets, and key columns are screened vectorised first), the rules across columns
 (``ROW_RULES``), and what COPY FROM would refuse on its own (cell types, unique keys, existing endpoints). Any
 failure names the file, line, column and value, and nothing is imported. The checks take ~1.5 s of CPU at L and
 run beside the engine's COPY, which keeps to one core.
