@@ -163,6 +163,7 @@ def test_the_what_if_is_a_row_of_its_own(results: dict[str, Any]) -> None:
     engine, walk = q["engine"], results["questions"]["dpf_only_transfers"]["engine"]
     _check_stats(engine["time"])
     assert engine["function"].startswith("flowmap.domain.") and engine["answers"]["transfers_touched"] >= 0
+    assert 0 < engine["peak_rss_mb_runs"] <= engine["peak_rss_mb"]  # asking's peak, and the whole process's
     assert "baselines" not in q
     _check_ratio(q["ratio_to_walk"], engine["time"], walk["time"])
     check = q["checks"]["PythonBFS"]
