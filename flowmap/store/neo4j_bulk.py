@@ -30,11 +30,9 @@ import csv
 import functools
 import getpass
 import json
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -54,6 +52,9 @@ from flowmap.store.bulk import (
     ColumnRule,
     RowRule,
     _evidence_documents,
+    boolean_cell,
+    date_cell,
+    list_cell,
 )
 from flowmap.store.graph import REVISION_KEY, GraphStore, StepProgress
 from flowmap.store.neo4j_backend import Neo4jExecutor, Run
@@ -193,34 +194,16 @@ def await_indexes() -> Query:
 # --- reading and checking the files in Python -----------------------------------------------------------------
 
 Convert = Callable[[str], Any]  # a cell as COPY FROM stores it; ValueError names what is wrong
-_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def _string(cell: str) -> str | None:
     return cell if cell else None
 
 
-def _boolean(cell: str) -> bool | None:
-    word = cell.strip().lower()
-    if not word:
-        return None
-    if word in ("true", "1"):
-        return True
-    if word in ("false", "0"):
-        return False
-    raise ValueError(f"{cell!r} is not true or false")
-
-
 def _date(cell: str) -> str | None:
-    if not cell.strip():
-        return None
-    found = _DATE.match(cell)
-    try:
-        if found is None:
-            raise ValueError
-        return date(*(int(g) for g in found.groups())).isoformat()
-    except ValueError:
-        raise ValueError(f"{cell!r} is not a date (YYYY-MM-DD)") from None
+    """``bulk.date_cell``, as the ISO text the Cypher ``date()`` in the staging query takes."""
+    day = date_cell(cell)
+    return day.isoformat() if day else None
 
 
 def _integer(cell: str) -> int | None:
@@ -232,40 +215,12 @@ def _integer(cell: str) -> int | None:
         raise ValueError(f"{cell!r} is not a whole number") from None
 
 
-def _list(cell: str) -> list[str] | None:
-    """``[a,b]`` as COPY FROM reads it: elements trimmed; commas inside quotes do not split (quotes are kept)."""
-    if not cell:
-        return None
-    text = cell.strip()
-    if len(text) < 2 or text[0] != "[" or text[-1] != "]":
-        raise ValueError(f"{cell!r} is not a list ([a,b])")
-    inner = text[1:-1]
-    if not inner.strip():
-        return []
-    items: list[str] = []
-    current, quote = "", ""
-    for ch in inner:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == ",":
-            items.append(current.strip())
-            current = ""
-            continue
-        current += ch
-    items.append(current.strip())
-    if any(not item for item in items):
-        raise ValueError(f"{cell!r} has an empty element (Neo4j lists cannot hold nulls)")
-    return items
-
-
 _CONVERTERS: dict[str, Convert] = {
     "STRING": _string,
-    "BOOLEAN": _boolean,
+    "BOOLEAN": boolean_cell,
     "DATE": _date,
     "INT64": _integer,
-    "STRING[]": _list,
+    "STRING[]": list_cell,
 }
 
 
