@@ -979,25 +979,22 @@ def _attach_ratios(entry: dict[str, Any], engine: dict[str, Any]) -> None:
         entry["rss_ratio"] = rss_ratio(entry, engine)
 
 
-def _check_reach(engine: Any, baseline: Any) -> dict[str, Any]:
-    """Each sampled client's (importer, country) pairs, engine's walk against the baseline: they should be equal."""
-    compared, matching, differing = 0, 0, []
-    for client, pairs in engine.items():
-        if client not in baseline:
-            continue
-        diff = _difference(pairs, baseline[client])
-        compared += 1
-        if diff["match"]:
-            matching += 1
-        else:
-            differing.append({"client": client, **diff})
+def _summed(diffs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Per-client comparisons summed up: how many, how many equal, examples of the others."""
+    differing = [{"client": c, **d} for c, d in diffs.items() if not d["match"]]
+    matching = len(diffs) - len(differing)
     return {
-        "compared": "every (importer, country) pair the client's data reaches",
-        "clients": compared,
+        "clients": len(diffs),
         "matching": matching,
         "differing": differing[:EXAMPLES],
-        "match": compared > 0 and matching == compared,
+        "match": bool(diffs) and matching == len(diffs),
     }
+
+
+def _check_reach(engine: Any, baseline: Any) -> dict[str, Any]:
+    """Each sampled client's (importer, country) pairs, engine's walk against the baseline: they should be equal."""
+    diffs = {c: _difference(pairs, baseline[c]) for c, pairs in engine.items() if c in baseline}
+    return {"compared": "every (importer, country) pair the client's data reaches", **_summed(diffs)}
 
 
 ASKED = {
@@ -1049,7 +1046,8 @@ def _check_clients(run: Run, engine: Any, baseline: Any, sample: list[dict[str, 
     """Each sampled client's destinations, outside its regime's area and the EEA, engine against baseline."""
     countries = _countries(run.bulk, (s["client"] for s in sample))
     areas, eea = _outside_areas(countries, run.day)
-    compared, matching, differing, no_regime = 0, 0, [], []
+    diffs: dict[str, dict[str, Any]] = {}
+    no_regime = []
     for client, pairs in engine.items():
         area = areas.get(client)
         if area is None:
@@ -1057,21 +1055,13 @@ def _check_clients(run: Run, engine: Any, baseline: Any, sample: list[dict[str, 
         if area is None or client not in baseline:
             continue
         outside = area | eea
-        diff = _difference(
+        diffs[client] = _difference(
             [p for p in pairs if p[1] not in outside], [p for p in baseline[client] if p[1] not in outside]
         )
-        compared += 1
-        if diff["match"]:
-            matching += 1
-        else:
-            differing.append({"client": client, **diff})
     return {
         "compared": "(importer, country) outside the client's regime area and the EEA",
-        "clients": compared,
-        "matching": matching,
-        "differing": differing[:EXAMPLES],
+        **_summed(diffs),
         "not_compared_no_regime": no_regime,
-        "match": compared > 0 and matching == compared,
     }
 
 

@@ -80,6 +80,23 @@ async def test_import_round_trips_and_carries_the_audit_log(seeded: Path, mini_m
     assert not list(seeded.parent.glob("*.import*"))
 
 
+async def _rejected(
+    seeded: Path, mini_map: FlowMap, tmp_path: Path, file: str, column: str, value: str, words: str, match: str = ""
+) -> None:
+    """``value`` in ``column`` of the first data row stops the import, named by file, column and line; the
+    store is as it was and no scratch file is left."""
+    before = await _snapshot(seeded)
+    write_bulk(mini_map, tmp_path / "bulk")
+    line = _rewrite(tmp_path / "bulk" / file, column, 1, value)
+    with pytest.raises(ValidationFailed, match=match) as caught:
+        await import_embedded(seeded, open_bulk(tmp_path / "bulk"))
+    issue = caught.value.issues[0]
+    assert (Path(issue.file).name, issue.path, issue.line) == (file, column, line)
+    assert words in issue.message
+    assert await _snapshot(seeded) == before
+    assert not list(seeded.parent.glob("*.import*"))
+
+
 async def test_importing_twice_gives_the_same_map(seeded: Path, mini_map: FlowMap, tmp_path: Path) -> None:
     write_bulk(mini_map, tmp_path / "bulk")
     await import_embedded(seeded, open_bulk(tmp_path / "bulk"))
@@ -104,16 +121,7 @@ async def test_importing_twice_gives_the_same_map(seeded: Path, mini_map: FlowMa
 async def test_a_bad_value_stops_the_whole_import(
     seeded: Path, mini_map: FlowMap, tmp_path: Path, file: str, column: str, value: str, words: str
 ) -> None:
-    before = await _snapshot(seeded)
-    write_bulk(mini_map, tmp_path / "bulk")
-    line = _rewrite(tmp_path / "bulk" / file, column, 1, value)
-    with pytest.raises(ValidationFailed) as caught:
-        await import_embedded(seeded, open_bulk(tmp_path / "bulk"))
-    issue = caught.value.issues[0]
-    assert (Path(issue.file).name, issue.path, issue.line) == (file, column, line)
-    assert words in issue.message
-    assert await _snapshot(seeded) == before
-    assert not list(seeded.parent.glob("*.import*"))
+    await _rejected(seeded, mini_map, tmp_path, file, column, value, words)
 
 
 async def test_rules_across_columns_are_checked(seeded: Path, mini_map: FlowMap, tmp_path: Path) -> None:
@@ -179,16 +187,7 @@ def _append_rows(path: Path, rows: list[list[str]]) -> int:
 async def test_what_copy_from_would_refuse_is_named_before_it_loads(
     seeded: Path, mini_map: FlowMap, tmp_path: Path, file: str, column: str, value: str, words: str
 ) -> None:
-    before = await _snapshot(seeded)
-    write_bulk(mini_map, tmp_path / "bulk")
-    line = _rewrite(tmp_path / "bulk" / file, column, 1, value)
-    with pytest.raises(ValidationFailed, match="nothing was imported") as caught:
-        await import_embedded(seeded, open_bulk(tmp_path / "bulk"))
-    issue = caught.value.issues[0]
-    assert (Path(issue.file).name, issue.path, issue.line) == (file, column, line)
-    assert words in issue.message
-    assert await _snapshot(seeded) == before
-    assert not list(seeded.parent.glob("*.import*"))
+    await _rejected(seeded, mini_map, tmp_path, file, column, value, words, match="nothing was imported")
 
 
 async def test_repeated_keys_and_short_rows_are_named_at_their_lines(
