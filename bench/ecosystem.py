@@ -89,8 +89,10 @@ from flowmap.store.rows import (
 )
 from flowmap.store.schema import DOCUMENT, ENGAGES, ORGANIZATION
 
-ORGANIZATIONS_CSV, DOCUMENTS_CSV, ENGAGEMENTS_CSV = (spec.name for spec in BULK_FILES)  # what `flowmap import` reads
-ORG_COLUMNS, DOCUMENT_COLUMNS, ENGAGEMENT_COLUMNS = (spec.columns for spec in BULK_FILES)
+# What `flowmap import` reads (the other bulk files, parents, publishers, citations, legal references, are optional).
+_WRITTEN = [next(spec for spec in BULK_FILES if spec.table is table) for table in (ORGANIZATION, DOCUMENT, ENGAGES)]
+ORGANIZATIONS_CSV, DOCUMENTS_CSV, ENGAGEMENTS_CSV = (spec.name for spec in _WRITTEN)
+ORG_COLUMNS, DOCUMENT_COLUMNS, ENGAGEMENT_COLUMNS = (spec.columns for spec in _WRITTEN)
 # The order ``_Ecosystem.engagement`` writes its cells in: a schema change must fail here, not shift columns.
 _ENGAGEMENT_ORDER = (
     "from", "to", "id", "role", "service", "purpose", "categories", "countries", "location_scope", "regime",

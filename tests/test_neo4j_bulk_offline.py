@@ -24,7 +24,7 @@ from flowmap.store.bulk_import import import_embedded
 from flowmap.store.embedded import EmbeddedExecutor
 from flowmap.store.neo4j_backend import Neo4jExecutor
 from flowmap.store.queries import Query, read_engagements, read_nodes
-from flowmap.store.schema import DOCUMENT, ENGAGES, MAP_NODE_TABLES, ORGANIZATION
+from flowmap.store.schema import COUNTRY, DOCUMENT, ENGAGES, MAP_NODE_TABLES, ORGANIZATION
 
 HOSTILE = [
     "Robert'); MATCH (n) DETACH DELETE n; //",
@@ -111,8 +111,9 @@ def test_cleanup_and_flip_queries_are_parametrised_and_bounded() -> None:
     assert "SET n:Organization" in nb.promote(ORGANIZATION, gen).cypher
     assert "REMOVE n:FlowmapStaged:FlowmapStagedOrganization" in nb.promote(ORGANIZATION, gen).cypher
     assert "REMOVE n:Document SET n:FlowmapRetired" in nb.retire("Document").cypher
+    assert "SET n:LegalReference" in nb.promote(MAP_NODE_TABLES[2], gen).cypher
     with pytest.raises(ValueError, match="not a table bulk files load"):
-        nb.promote(MAP_NODE_TABLES[2], gen)
+        nb.promote(COUNTRY, gen)
 
 
 def test_every_row_rule_has_a_python_twin() -> None:
@@ -183,6 +184,12 @@ async def test_rules_across_columns_are_named_as_the_embedded_import_names_them(
         ("engagements.csv", "to", "nobody", "names organisation 'nobody', which organizations.csv does not hold"),
         ("organizations.csv", "aliases", "[a,,b]", "empty element"),
         ("organizations.csv", "aliases", "a,b", "is not a list"),
+        ("citations.csv", "to", "law.nowhere", "names legal reference 'law.nowhere', which legal_references.csv"),
+        ("citations.csv", "ord", "first", "is not a whole number"),
+        ("parents.csv", "to", "nowhere", "names organisation 'nowhere', which organizations.csv does not hold"),
+        ("parents.csv", "from", "acme", "an organisation cannot be its own parent"),
+        ("publishers.csv", "to", "doc.nowhere", "names document 'doc.nowhere', which documents.csv does not hold"),
+        ("legal_references.csv", "jurisdiction", "Europe", "Europe"),
     ],
 )
 def test_what_copy_from_enforces_is_checked_too(
@@ -285,7 +292,7 @@ class _FakeNeo4j:
         self.log: list[str] = []
         self.revision = revision
         self.live, self.retired = live, 0
-        self.staged: dict[str, int] = {"FlowmapStagedOrganization": 0, "FlowmapStagedDocument": 0, "ENGAGES": 0}
+        self.staged: dict[str, int] = dict.fromkeys(nb.STAGED_LABELS.values(), 0) | {"ENGAGES": 0}
         self.fail_on: str | None = None
 
     def run(self, cypher: str, params: dict[str, Any]) -> _Result:
@@ -298,9 +305,9 @@ class _FakeNeo4j:
         elif "CREATE (a)-[e:ENGAGES]" in cypher:
             self.staged["ENGAGES"] += rows
         elif "COUNT {" in cypher:
-            return _Result([{"c": self.staged["ENGAGES"]}])
+            return _Result([{"c": self.staged.get(cypher.split("[:")[1].split("]")[0], 0)}])
         elif cypher == nb.count_label(nb.STAGED).cypher:
-            return _Result([{"c": self.staged["FlowmapStagedOrganization"] + self.staged["FlowmapStagedDocument"]}])
+            return _Result([{"c": sum(self.staged[label] for label in nb.STAGED_LABELS.values())}])
         elif cypher == nb.count_label(nb.RETIRED).cypher:
             return _Result([{"c": self.retired}])
         elif "DETACH DELETE" in cypher or "DELETE e" in cypher:
@@ -315,8 +322,8 @@ class _FakeNeo4j:
             return _Result([{"value": str(self.revision)}])
         elif "REMOVE n:Organization SET n:FlowmapRetired" in cypher:
             self.retired, self.live = self.retired + self.live, 0
-        elif "SET n:Organization" in cypher or "SET n:Document" in cypher:
-            label = "FlowmapStagedOrganization" if "SET n:Organization" in cypher else "FlowmapStagedDocument"
+        elif cypher.startswith("MATCH (n:FlowmapStaged") and "SET n:" in cypher:
+            label = cypher.split("MATCH (n:")[1].split(")")[0]
             found, self.staged[label] = self.staged[label], 0
             self.live += found
             if label == "FlowmapStagedOrganization":

@@ -32,12 +32,22 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 
-from flowmap.domain.models import Document, Engagement, FlowMap, Organization
+from flowmap.domain.models import Citation, Document, Engagement, FlowMap, LegalReference, Organization
 from flowmap.errors import Issue, ValidationFailed, pydantic_messages
 from flowmap.store import rows
 from flowmap.store.queries import Query
 from flowmap.store.rows import pipe_split
-from flowmap.store.schema import DOCUMENT, ENGAGES, ORGANIZATION, NodeTable, RelTable
+from flowmap.store.schema import (
+    CITES,
+    DOCUMENT,
+    ENGAGES,
+    LEGAL_REFERENCE,
+    ORGANIZATION,
+    PART_OF,
+    PUBLISHED,
+    NodeTable,
+    RelTable,
+)
 
 MAX_SHOWN_ISSUES = 20
 
@@ -54,12 +64,19 @@ class BulkFile:
         return ("from", "to", *props) if isinstance(self.table, RelTable) else props
 
 
-# In load order: the engagements' endpoints and the evidence's documents must exist first.
+# In load order: the nodes first (every relationship's ends, and the documents evidence cites, must exist). Every
+# table of the map has its file, so a bulk directory (and a `flowmap export` dump, which goes through one) holds
+# the whole map: the organisations' parents, the documents' publishers and citations, the legal references.
 BULK_FILES = (
     BulkFile("organizations.csv", ORGANIZATION, True),
     BulkFile("documents.csv", DOCUMENT, False),
+    BulkFile("legal_references.csv", LEGAL_REFERENCE, False),
     BulkFile("engagements.csv", ENGAGES, True),
+    BulkFile("parents.csv", PART_OF, False),
+    BulkFile("publishers.csv", PUBLISHED, False),
+    BulkFile("citations.csv", CITES, False),
 )
+NODE_FILES = {spec.table.name: spec.name for spec in BULK_FILES if isinstance(spec.table, NodeTable)}
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,11 @@ def open_bulk(directory: Path) -> BulkSource:
     return BulkSource(directory, files, {name: _count_rows(path) for name, path in files.items()})
 
 
+def imported(source: BulkSource) -> dict[str, Any]:
+    """What an import's audit entry says it read: the directory and each file's rows."""
+    return {"directory": str(source.directory), **{k.removesuffix(".csv"): n for k, n in source.rows.items()}}
+
+
 def csv_cell(value: Any) -> str:
     """A row value as COPY FROM reads it: empty for NULL, true/false, [a,b] for a list."""
     if value is None:
@@ -138,13 +160,17 @@ def write_rows(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, An
 
 
 def write_bulk(flow_map: FlowMap, directory: Path) -> dict[str, int]:
-    """A map as a bulk directory (organisations, documents, engagements); rows written per file."""
+    """A whole map as a bulk directory, one file per table; rows written per file."""
     directory.mkdir(parents=True, exist_ok=True)
     specs = {spec.name: spec for spec in BULK_FILES}
     sources: dict[str, Iterable[dict[str, Any]]] = {
         "organizations.csv": (rows.organization_row(o) for o in flow_map.organizations),
         "documents.csv": (rows.document_row(d) for d in flow_map.documents),
+        "legal_references.csv": (rows.legal_reference_row(r) for r in flow_map.legal_references),
         "engagements.csv": (rows.engagement_row(e) for e in flow_map.engagements),
+        "parents.csv": (rows.parent_row(o) for o in flow_map.organizations if o.parent),
+        "publishers.csv": (rows.publisher_row(d) for d in flow_map.documents if d.publisher),
+        "citations.csv": (r for d in flow_map.documents for r in rows.citation_rows(d)),
     }
     return {name: write_rows(directory / name, specs[name].columns, it) for name, it in sources.items()}
 
@@ -189,7 +215,7 @@ class ColumnRule:
 
     file: str
     column: str
-    model: type[Organization] | type[Engagement] | type[Document]
+    model: type[Organization] | type[Engagement] | type[Document] | type[LegalReference] | type[Citation]
     field: str
     parse: Parse = _same
 
@@ -228,6 +254,10 @@ class ColumnRule:
 _ORG = "organizations.csv"
 _ENG = "engagements.csv"
 _DOC = "documents.csv"
+_REF = "legal_references.csv"
+_PARENTS = "parents.csv"
+_PUBLISHERS = "publishers.csv"
+_CITATIONS = "citations.csv"
 COLUMN_RULES = (
     *(ColumnRule(_ORG, c, Organization, c) for c in ("name", "legal_name", "country", "address", "website")),
     *(ColumnRule(_ORG, c, Organization, c) for c in ("recipient_class", "description")),
@@ -247,6 +277,9 @@ COLUMN_RULES = (
     ColumnRule(_ENG, "countries", Engagement, "countries", _pipes),
     ColumnRule(_ENG, "mechanisms", Engagement, "mechanisms", _json),
     ColumnRule(_ENG, "evidence", Engagement, "evidence", _json),
+    *(ColumnRule(_REF, c, LegalReference, c) for c in ("id", "name", "kind", "jurisdiction", "reference")),
+    ColumnRule(_CITATIONS, "section", Citation, "section"),
+    ColumnRule(_CITATIONS, "quote", Citation, "quote"),
 )
 
 Offending = Callable[[Any], list[int]]  # a file's table -> the rows breaking a rule (0-based, in file order)
@@ -317,6 +350,10 @@ ROW_RULES = (
     RowRule(_ENG, "countries", "location_scope 'stated' needs at least one country", _stated_without_countries),
     RowRule(_ENG, "id", "the engagement id is used twice", lambda table: _repeats(table["id"])),
     RowRule(_ORG, "recipient_class", "an unnamed placeholder needs recipient_class", _unnamed_without_class),
+    RowRule(_PARENTS, "from", "an organisation cannot be its own parent", _same_ends),
+    RowRule(_PARENTS, "id", "an organisation has one parent", lambda table: _repeats(table["from"])),
+    RowRule(_PUBLISHERS, "id", "a document has one publisher", lambda table: _repeats(table["to"])),
+    RowRule(_CITATIONS, "id", "the citation id is used twice", lambda table: _repeats(table["id"])),
 )
 
 
@@ -381,8 +418,18 @@ def list_cell(cell: str) -> list[str] | None:
     return items
 
 
+def integer_cell(cell: str) -> int | None:
+    if not cell.strip():
+        return None
+    try:
+        return int(cell.strip())
+    except ValueError:
+        raise ValueError(f"{cell!r} is not a whole number") from None
+
+
 CELLS: dict[str, tuple[Cell, Any]] = {  # LadybugDB type -> (cell converter, Arrow type COPY FROM takes)
     "BOOLEAN": (boolean_cell, pa.bool_()),
+    "INT64": (integer_cell, pa.int64()),
     "DATE": (date_cell, pa.date32()),
     "STRING[]": (list_cell, pa.list_(pa.string())),
 }
@@ -390,6 +437,7 @@ CELLS: dict[str, tuple[Cell, Any]] = {  # LadybugDB type -> (cell converter, Arr
 
 # --- reading and checking ---------------------------------------------------------------------------------
 
+NOUNS = {ORGANIZATION.name: "organisation", DOCUMENT.name: "document", LEGAL_REFERENCE.name: "legal reference"}
 _KEYS = ("id", "from", "to")  # about one value per row: kept plain, never dictionary-encoded
 
 
@@ -679,15 +727,19 @@ class BulkLoad:
         self._report(rule.file, rule.column, found)
 
     def _endpoints(self) -> None:
-        engagements, organizations = self._tables.get(_ENG), self._tables.get(_ORG)
-        if engagements is None or organizations is None:
-            return
-        known = organizations["id"].combine_chunks()
-        for end in ("from", "to"):
-            column = engagements[end]
-            missing = _where(pc.invert(pc.fill_null(pc.is_in(column, value_set=known), False)))
-            message = "names organisation {!r}, which organizations.csv does not hold"
-            self._report(_ENG, end, [(r, message.format(column[r].as_py())) for r in missing])
+        """Every relationship's ends name a row of their node file (an absent node file holds no rows)."""
+        for spec in BULK_FILES:
+            rels = self._tables.get(spec.name)
+            if rels is None or not isinstance(spec.table, RelTable):
+                continue
+            for end, node in (("from", spec.table.src), ("to", spec.table.dst)):
+                file = NODE_FILES[node.name]
+                nodes = self._tables.get(file)
+                known = nodes["id"].combine_chunks() if nodes is not None else pa.array([], type=pa.string())
+                column = rels[end]
+                missing = _where(pc.invert(pc.fill_null(pc.is_in(column, value_set=known), False)))
+                message = f"names {NOUNS[node.name]} {{!r}}, which {file} does not hold"
+                self._report(spec.name, end, [(r, message.format(column[r].as_py())) for r in missing])
 
     def _citations(self) -> None:
         documents = self._tables.get(_DOC)

@@ -14,11 +14,12 @@ import asyncio
 import getpass
 import os
 from pathlib import Path
+from typing import Any
 
 from flowmap.domain.audit import AuditRecord
-from flowmap.store.bulk import BulkLoad, BulkSource
+from flowmap.store.bulk import BulkLoad, BulkSource, imported
 from flowmap.store.embedded import EmbeddedExecutor
-from flowmap.store.graph import GraphStore, StepProgress
+from flowmap.store.graph import GraphStore, ImportPlan, Restore, StepProgress
 
 
 def _remove(path: Path) -> None:
@@ -28,9 +29,17 @@ def _remove(path: Path) -> None:
 
 
 async def import_embedded(
-    store_path: Path, source: BulkSource, *, actor: str | None = None, progress: StepProgress | None = None
+    store_path: Path,
+    source: BulkSource,
+    *,
+    actor: str | None = None,
+    progress: StepProgress | None = None,
+    restore: Restore | None = None,
+    described: dict[str, Any] | None = None,
 ) -> int:
-    """Replace the map in the embedded store at ``store_path``; return the new revision."""
+    """Replace the map in the embedded store at ``store_path``; return the new revision. ``restore``: the audit
+    log and revision of the dump ``source`` was made from (``ImportPlan`` says what they become); ``described``:
+    what the audit entry says was imported (default: the directory and its rows)."""
     step = progress or (lambda _message: None)
     load = BulkLoad(source, step).start()  # reading the files needs no store: it starts at once
     current: GraphStore | None = None
@@ -48,12 +57,13 @@ async def import_embedded(
             operation="importMap",
             target="map",
             before={"revision": await current.revision(), "counts": (await current.counts()).as_dict()},
-            after={"directory": str(source.directory), **{k.removesuffix(".csv"): n for k, n in source.rows.items()}},
+            after=described or imported(source),
         )
+        plan = ImportPlan.make(await current.revision(), history, record, restore)
         scratch = GraphStore(EmbeddedExecutor(scratch_path))
         try:
             await scratch.ensure_schema()
-            revision = await scratch.load_bulk(load, history, record, step)
+            revision = await scratch.load_bulk(load, history, plan, step)
         finally:
             await scratch.close()
         step("swapping the new map in")

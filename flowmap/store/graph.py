@@ -50,6 +50,36 @@ BULK_THREADS = 1
 
 
 @dataclass(frozen=True)
+class Restore:
+    """What a dump restores besides the map: its audit log and the revision it was taken at."""
+
+    history: tuple[AuditEntry, ...]
+    revision: int
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """The history and revision a whole-map import leaves: the audit entries to add (a dump's entries the store
+    lacks), the new revision, and the import's own audit entry. A dump restored into a store that was never
+    written recreates the store it was taken from (its revision, its history) and adds no entry of its own, so
+    export -> import -> export gives the same bytes; over an existing map it is a change like any other."""
+
+    added: tuple[AuditEntry, ...]
+    revision: int
+    entry: AuditEntry | None
+
+    @staticmethod
+    def make(revision: int, history: Sequence[AuditEntry], record: AuditRecord, restore: Restore | None) -> ImportPlan:
+        held = {e.id for e in history}
+        added = tuple(e for e in restore.history if e.id not in held) if restore else ()
+        latest = max((e.revision for e in (*history, *added)), default=0)
+        if restore is not None and revision == 0 and not history:
+            return ImportPlan(added, max(restore.revision, latest), None)
+        new = max(revision, latest, restore.revision if restore else 0) + 1
+        return ImportPlan(added, new, AuditEntry(id=uuid4().hex, revision=new, record=record))
+
+
+@dataclass(frozen=True)
 class Counts:
     nodes: dict[str, int]
     relationships: dict[str, int]
@@ -111,11 +141,7 @@ class GraphStore:
         statements += q.upsert_nodes(ORGANIZATION, [rows.organization_row(o) for o in flow_map.organizations], d)
         statements += q.upsert_nodes(DOCUMENT, [rows.document_row(doc) for doc in flow_map.documents], d)
         statements += q.upsert_rels(PART_OF, [rows.parent_row(o) for o in flow_map.organizations if o.parent], d)
-        published = [
-            {"src": doc.publisher, "dst": doc.id, "id": f"{doc.publisher}>{doc.id}"}
-            for doc in flow_map.documents
-            if doc.publisher
-        ]
+        published = [rows.publisher_row(doc) for doc in flow_map.documents if doc.publisher]
         statements += q.upsert_rels(PUBLISHED, published, d)
         statements += q.upsert_rels(CITES, [r for doc in flow_map.documents for r in rows.citation_rows(doc)], d)
         statements += q.upsert_rels(ENGAGES, [rows.engagement_row(e) for e in flow_map.engagements], d)
@@ -159,10 +185,11 @@ class GraphStore:
         return [*(q.delete_rels(r, d) for r in REL_TABLES), *(q.delete_all(t, d) for t in MAP_NODE_TABLES)]
 
     async def load_bulk(
-        self, load: bulk.BulkLoad, history: list[AuditEntry], record: AuditRecord, progress: StepProgress | None = None
+        self, load: bulk.BulkLoad, history: list[AuditEntry], plan: ImportPlan, progress: StepProgress | None = None
     ) -> int:
         """Fill an *empty* scratch store from a bulk directory, carrying over ``history`` (the audit log of the
-        store it replaces); return the new revision. ``load`` (started) reads the files as Arrow tables and checks
+        store it replaces) and what ``plan`` adds; return the new revision. ``load`` (started) reads the files as
+        Arrow tables and checks
         them in its thread while the engine COPYs each table as soon as it is read (the engine loads on one core,
         the checks run on the other). Every statement commits on its own, which keeps the engine's memory to one
         file's load, so a failure leaves this store partly filled: ``bulk_import.import_embedded`` deletes it
@@ -173,8 +200,7 @@ class GraphStore:
         if (await self.counts()).relationships["ENGAGES"] or await self.revision():
             raise StoreUnavailable(f"{executor.location} is not empty; bulk loading fills a new store only.")
         step = progress or (lambda _message: None)
-        revision = max((e.revision for e in history), default=0) + 1
-        entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
+        carried = [*history, *plan.added]
         source = load.source
         d = self.dialect
 
@@ -190,12 +216,12 @@ class GraphStore:
             for spec in nodes:
                 copy(run, spec)
             # While the relationships (by far the biggest file) are still being read:
-            step(f"carrying over {len(history)} audit entries and the reference data")
+            step(f"carrying over {len(carried)} audit entries and the reference data")
             for statement in self._reference_statements():
                 run(statement)
-            for statement in q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(e) for e in history], d):
+            for statement in q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(e) for e in carried], d):
                 run(statement)
-            for statement in self._bookkeeping(revision, entry):
+            for statement in self._bookkeeping(plan.revision, plan.entry):
                 run(statement)
             for spec in BULK_FILES:
                 if spec not in nodes:
@@ -210,13 +236,13 @@ class GraphStore:
                 await asyncio.gather(filling, return_exceptions=True)  # the scratch file is discarded after
                 raise
             await filling
-        return revision
+        return plan.revision
 
-    def _bookkeeping(self, revision: int, entry: AuditEntry) -> list[q.Query]:
+    def _bookkeeping(self, revision: int, entry: AuditEntry | None) -> list[q.Query]:
         d = self.dialect
         return [
             *q.upsert_nodes(META, [{"key": REVISION_KEY, "value": str(revision)}], d),
-            *q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(entry)], d),
+            *q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(entry)] if entry else [], d),
         ]
 
     async def revision(self) -> int:

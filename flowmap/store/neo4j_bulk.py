@@ -40,12 +40,16 @@ from uuid import uuid4
 from neo4j.exceptions import Neo4jError
 from pydantic import TypeAdapter, ValidationError
 
-from flowmap.domain.audit import AuditEntry, AuditRecord
+from flowmap.domain.audit import AuditRecord
 from flowmap.errors import FlowmapError, Issue, StoreUnavailable, ValidationFailed, pydantic_messages
+from flowmap.store import queries as q
+from flowmap.store import rows
 from flowmap.store.bulk import (
     BULK_FILES,
     COLUMN_RULES,
     MAX_SHOWN_ISSUES,
+    NODE_FILES,
+    NOUNS,
     ROW_RULES,
     BulkFile,
     BulkSource,
@@ -54,12 +58,23 @@ from flowmap.store.bulk import (
     _evidence_documents,
     boolean_cell,
     date_cell,
+    imported,
+    integer_cell,
     list_cell,
 )
-from flowmap.store.graph import REVISION_KEY, GraphStore, StepProgress
+from flowmap.store.graph import REVISION_KEY, GraphStore, ImportPlan, Restore, StepProgress
 from flowmap.store.neo4j_backend import Neo4jExecutor, Run
 from flowmap.store.queries import Query, Row
-from flowmap.store.schema import DOCUMENT, ENGAGES, MAP_NODE_TABLES, META, ORGANIZATION, NodeTable, RelTable
+from flowmap.store.schema import (
+    AUDIT_ENTRY,
+    DOCUMENT,
+    LEGAL_REFERENCE,
+    MAP_NODE_TABLES,
+    META,
+    ORGANIZATION,
+    NodeTable,
+    RelTable,
+)
 
 DEFAULT_BATCH_SIZE = 5_000
 MIN_BATCH_SIZE = 1_000
@@ -69,14 +84,19 @@ INDEX_WAIT_SECONDS = 300
 
 STAGED = "FlowmapStaged"  # every node of a generation being written
 RETIRED = "FlowmapRetired"  # the previous map's nodes, from the flip until they are deleted
-STAGED_LABELS = {ORGANIZATION.name: "FlowmapStagedOrganization", DOCUMENT.name: "FlowmapStagedDocument"}
+STAGED_LABELS = {
+    ORGANIZATION.name: "FlowmapStagedOrganization",
+    DOCUMENT.name: "FlowmapStagedDocument",
+    LEGAL_REFERENCE.name: "FlowmapStagedLegalReference",
+}
 GEN = "flowmap_gen"  # on staged nodes: the id of the import that wrote them
 # The flip retires the map's own nodes (MAP_NODE_TABLES: the embedded import starts from an empty file, so the
 # legal references go too); countries, categories, meta and the audit log stay.
 _SPECS = {spec.name: spec for spec in BULK_FILES}
 ORGANIZATION_FILE = next(spec.name for spec in BULK_FILES if spec.table is ORGANIZATION)
 DOCUMENT_FILE = next(spec.name for spec in BULK_FILES if spec.table is DOCUMENT)
-ENGAGEMENTS_FILE = next(spec.name for spec in BULK_FILES if spec.table is ENGAGES)
+NODE_SPECS = [spec for spec in BULK_FILES if isinstance(spec.table, NodeTable)]
+REL_SPECS = [spec for spec in BULK_FILES if isinstance(spec.table, RelTable)]
 
 # The staged endpoints are looked up by id for every relationship row: that must be an index seek.
 STAGING_DDL = [
@@ -206,20 +226,11 @@ def _date(cell: str) -> str | None:
     return day.isoformat() if day else None
 
 
-def _integer(cell: str) -> int | None:
-    if not cell.strip():
-        return None
-    try:
-        return int(cell.strip())
-    except ValueError:
-        raise ValueError(f"{cell!r} is not a whole number") from None
-
-
 _CONVERTERS: dict[str, Convert] = {
     "STRING": _string,
     "BOOLEAN": boolean_cell,
     "DATE": _date,
-    "INT64": _integer,
+    "INT64": integer_cell,
     "STRING[]": list_cell,
 }
 
@@ -246,7 +257,7 @@ RowCheck = Callable[[Row, "_Seen"], bool]
 
 @dataclass
 class _Seen:
-    engagement_ids: set[str] = field(default_factory=set)
+    ids: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (file, column) -> the values seen
 
 
 def _same_ends(row: Row, seen: _Seen) -> bool:
@@ -261,12 +272,18 @@ def _stated_without_countries(row: Row, seen: _Seen) -> bool:
     return row["location_scope"] == "stated" and not row["countries"]
 
 
-def _engagement_id_twice(row: Row, seen: _Seen) -> bool:
-    if row["id"] is None:
-        return False
-    twice = row["id"] in seen.engagement_ids
-    seen.engagement_ids.add(row["id"])
-    return twice
+def _twice(file: str, key: str) -> RowCheck:
+    """A check that a row's ``key`` value (not NULL) is not one an earlier row of ``file`` held."""
+
+    def check(row: Row, seen: _Seen) -> bool:
+        if row[key] is None:
+            return False
+        held = seen.ids.setdefault((file, key), set())
+        twice = row[key] in held
+        held.add(row[key])
+        return twice
+
+    return check
 
 
 def _unnamed_without_class(row: Row, seen: _Seen) -> bool:
@@ -277,8 +294,12 @@ ROW_CHECKS: dict[tuple[str, str], RowCheck] = {
     ("engagements.csv", "from"): _same_ends,
     ("engagements.csv", "valid_to"): _ends_before_start,
     ("engagements.csv", "countries"): _stated_without_countries,
-    ("engagements.csv", "id"): _engagement_id_twice,
+    ("engagements.csv", "id"): _twice("engagements.csv", "id"),
     ("organizations.csv", "recipient_class"): _unnamed_without_class,
+    ("parents.csv", "from"): _same_ends,
+    ("parents.csv", "id"): _twice("parents.csv", "src"),
+    ("publishers.csv", "id"): _twice("publishers.csv", "dst"),
+    ("citations.csv", "id"): _twice("citations.csv", "id"),
 }
 _CACHED_VALUES = 200_000  # distinct valid values remembered per column rule (the rest are checked again)
 
@@ -375,9 +396,10 @@ class RowChecker:
 
     def _check_keys(self, spec: BulkFile, row: Row, line: int) -> None:
         if isinstance(spec.table, RelTable):
-            for column, key in (("from", "src"), ("to", "dst")):
-                if key in row and row[key] not in self._keys[ORGANIZATION_FILE]:
-                    message = f"names organisation {row[key]!r}, which organizations.csv does not hold"
+            for column, key, node in (("from", "src", spec.table.src), ("to", "dst", spec.table.dst)):
+                file = NODE_FILES[node.name]
+                if key in row and row[key] not in self._keys[file]:
+                    message = f"names {NOUNS[node.name]} {row[key]!r}, which {file} does not hold"
                     self._issue(spec, column, message, line)
             return
         keys = self._keys[spec.name]
@@ -485,8 +507,12 @@ async def import_neo4j(
     actor: str | None = None,
     progress: StepProgress | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    restore: Restore | None = None,
+    described: dict[str, Any] | None = None,
 ) -> int:
-    """Replace the map in the Neo4j store behind ``store`` with ``source``; return the new revision."""
+    """Replace the map in the Neo4j store behind ``store`` with ``source``; return the new revision. ``restore``:
+    the audit log and revision of the dump ``source`` was made from (``ImportPlan`` says what they become);
+    ``described``: what the audit entry says was imported (default: the directory and its rows)."""
     executor = store.executor
     if not isinstance(executor, Neo4jExecutor):
         raise StoreUnavailable("import_neo4j needs a Neo4j store; the embedded store has bulk_import.import_embedded.")
@@ -507,9 +533,9 @@ async def import_neo4j(
         operation="importMap",
         target="map",
         before={"revision": base, "counts": (await store.counts()).as_dict()},
-        after={"directory": str(source.directory), **{k.removesuffix(".csv"): n for k, n in source.rows.items()}},
+        after=described or imported(source),
     )
-    entry = AuditEntry(id=uuid4().hex, revision=base + 1, record=record)
+    plan = ImportPlan.make(base, await store.audit_log(0, await store.audit_count()), record, restore)
     try:
         checker = RowChecker(source)
         for spec in BULK_FILES:
@@ -518,14 +544,16 @@ async def import_neo4j(
                 await _stage_file(executor, checker, spec, gen, size, step)
         checker.finish()
         step("counting the staged relationships")
-        expected = checker.staged.get(ENGAGEMENTS_FILE, 0)
-        found = await _count(executor, count_staged_rels(ENGAGES, gen))
-        if found != expected:
-            raise ImportConflict(
-                f"{found:,} of {expected:,} engagements were staged (another import running at the same time?); "
-                "nothing was imported"
-            )
-        step(f"switching to the new map (revision {entry.revision})")
+        for spec in REL_SPECS:
+            assert isinstance(spec.table, RelTable)
+            expected = checker.staged.get(spec.name, 0)
+            found = await _count(executor, count_staged_rels(spec.table, gen))
+            if found != expected:
+                raise ImportConflict(
+                    f"{found:,} of {expected:,} rows of {spec.name} were staged (another import running at the same "
+                    "time?); nothing was imported"
+                )
+        step(f"switching to the new map (revision {plan.revision})")
 
         async def flip(run: Run) -> int:
             held = await run(lock_revision())
@@ -537,16 +565,18 @@ async def import_neo4j(
                 )
             for table in MAP_NODE_TABLES:
                 await run(retire(table.name))
-            for table, file in ((ORGANIZATION, ORGANIZATION_FILE), (DOCUMENT, DOCUMENT_FILE)):
-                promoted = int((await run(promote(table, gen)))[0]["c"])
-                if promoted != checker.staged.get(file, 0):
+            for spec in NODE_SPECS:
+                assert isinstance(spec.table, NodeTable)
+                promoted = int((await run(promote(spec.table, gen)))[0]["c"])
+                if promoted != checker.staged.get(spec.name, 0):
                     raise ImportConflict(
-                        f"{promoted:,} of {checker.staged.get(file, 0):,} staged rows of {file} were found "
+                        f"{promoted:,} of {checker.staged.get(spec.name, 0):,} staged rows of {spec.name} were found "
                         "(another import running at the same time?); nothing was imported"
                     )
-            for statement in [*store._reference_statements(), *store._bookkeeping(entry.revision, entry)]:
+            history = q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(e) for e in plan.added], "neo4j")
+            for statement in [*store._reference_statements(), *history, *store._bookkeeping(plan.revision, plan.entry)]:
                 await run(statement)
-            return entry.revision
+            return plan.revision
 
         async with store._commit_lock:  # and this process's own commits wait for the flip
             revision = await executor.transaction(flip)

@@ -149,6 +149,10 @@ def document_row(doc: Document) -> Row:
     }
 
 
+def publisher_row(doc: Document) -> Row:
+    return {"src": doc.publisher, "dst": doc.id, "id": f"{doc.publisher}>{doc.id}"}
+
+
 def document_from_row(row: Row, citations: list[Citation]) -> Document:
     return Document.model_validate({**row, "citations": citations})
 

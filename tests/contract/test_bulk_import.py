@@ -68,7 +68,11 @@ async def test_import_round_trips_and_carries_the_audit_log(seeded: Path, mini_m
     by_key = {e.key: e for e in back.engagements}
     for original in mini_map.engagements:
         assert by_key[original.key].model_dump(exclude={"id"}) == original.model_dump(exclude={"id"})
-    assert {o.id for o in back.organizations} == {o.id for o in mini_map.organizations}
+    # every table of the map comes back: parents, publishers, citations and legal references included
+    assert back.organizations == sorted(mini_map.organizations, key=lambda o: o.id)
+    assert any(o.parent for o in back.organizations)
+    assert back.documents == mini_map.documents and any(d.citations and d.publisher for d in back.documents)
+    assert back.legal_references == mini_map.legal_references and back.legal_references
     assert revision == now == 2 and audited == 2
     store = await _open(seeded)
     try:
@@ -294,6 +298,7 @@ async def test_an_empty_file_is_read_and_what_cites_into_it_is_named(
 
 
 _IDS = ["a", "a.b-c:d~e", "A", "a b", "", "a\n", "-a", "a" * 200, "a" * 201, "ä", "a>b", "0" * 64, "0" * 63, "g" * 64]
+_IDS += ["EU", "DE", "INT", "EUR", "de", "D"]  # legal references' jurisdictions
 
 
 @pytest.mark.parametrize(
@@ -308,8 +313,9 @@ def test_the_vectorised_screen_passes_only_what_pydantic_passes(rule: ColumnRule
         if ok:
             adapter.validate_python(value)  # never raises
     assert any(screened(passed).to_pylist())
-    # Only plain constrained strings are screened: ids and hashes, never Text (stripped, checked for control codes).
-    assert {r.column for r in COLUMN_RULES if r.screen() is not None} == {"id", "sha256"}
+    # Only plain constrained strings are screened: ids, hashes and jurisdictions, never Text (stripped, checked for
+    # control codes).
+    assert {r.column for r in COLUMN_RULES if r.screen() is not None} == {"id", "sha256", "jurisdiction"}
 
 
 async def test_an_engine_failure_while_filling_the_scratch_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -345,3 +351,29 @@ async def test_a_store_another_process_holds_is_left_alone(seeded: Path, mini_ma
 
 
 _HOLD = "import sys, time, ladybug; db = ladybug.Database(sys.argv[1]); print('holding', flush=True); time.sleep(60)"
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "words"),
+    [
+        ("citations.csv", "to", "law.nowhere", "names legal reference 'law.nowhere', which legal_references.csv"),
+        ("citations.csv", "ord", "first", "is not a whole number"),
+        ("citations.csv", "quote", "x " * 30, "at most 20"),
+        ("parents.csv", "to", "nowhere", "names organisation 'nowhere', which organizations.csv does not hold"),
+        ("publishers.csv", "to", "doc.nowhere", "names document 'doc.nowhere', which documents.csv does not hold"),
+        ("legal_references.csv", "jurisdiction", "Europe", "Europe"),
+    ],
+)
+async def test_the_map_s_other_tables_are_checked_too(
+    seeded: Path, mini_map: FlowMap, tmp_path: Path, file: str, column: str, value: str, words: str
+) -> None:
+    """Parents, publishers, citations and legal references: their ends must exist and their cells pass the models."""
+    before = await _snapshot(seeded)
+    write_bulk(mini_map, tmp_path / "bulk")
+    line = _rewrite(tmp_path / "bulk" / file, column, 0, value)
+    with pytest.raises(ValidationFailed) as caught:
+        await import_embedded(seeded, open_bulk(tmp_path / "bulk"))
+    issue = caught.value.issues[0]
+    assert (Path(issue.file).name, issue.path, issue.line) == (file, column, line)
+    assert words in issue.message
+    assert await _snapshot(seeded) == before
