@@ -99,3 +99,21 @@ class StoreIncompatible(FlowmapError):
 
     code = "STORE_INCOMPATIBLE"
     exit_code = 5
+
+
+class Conflict(FlowmapError):
+    """An edit was made against a version of an engagement that is no longer the stored one (optimistic locking).
+
+    Nothing was written: the caller re-reads the engagement and decides again, rather than overwrite a change it
+    never saw.
+    """
+
+    code = "CONFLICT"
+    exit_code = 6
+
+    def __init__(self, engagement: str, expected: int, actual: int) -> None:
+        self.engagement, self.expected, self.actual = engagement, expected, actual
+        super().__init__(
+            f"engagement {engagement[:200]!r} is at version {actual}, not the expected {expected}; "
+            "nothing was written: read it again and retry"
+        )

@@ -21,6 +21,11 @@ class StoreKind(StrEnum):
     NEO4J = "neo4j"
 
 
+class LogFormat(StrEnum):
+    JSON = "json"  # one JSON object per line, for log shippers
+    TEXT = "text"  # for a person at a terminal
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FLOWMAP_", env_file=".env", extra="ignore")
 
@@ -53,6 +58,12 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_page_size: int = Field(default=100, ge=1, le=10_000)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, description="Largest GraphQL request body.")
+
+    log_format: LogFormat = Field(default=LogFormat.JSON, description="`flowmap serve`'s log lines: json or text.")
+    log_level: str = Field(default="INFO", pattern=r"^(?i:debug|info|warning|error|critical)$")
+    shutdown_grace_seconds: float = Field(
+        default=30.0, ge=0, description="On SIGTERM/SIGINT, how long in-flight requests may take to finish."
+    )
 
     @property
     def embedded_path(self) -> Path:

@@ -30,6 +30,9 @@ def _render(dialect: Dialect) -> str:
         ("delete engagement", q.delete_engagement("a", "a>b", dialect)),
         ("delete parent", q.delete_parent("a", dialect)),
         ("read audit", q.read_audit(0, 10, dialect)),
+        ("bump revision", q.bump_meta_counter("revision", dialect)),
+        ("bump engagement version", q.bump_version("a>b", 3, dialect)),
+        ("read engagement versions", q.read_versions(dialect)),
         *[(f"count {t.name}", q.count_nodes(t, dialect)) for t in NODE_TABLES],
         *[(f"count {r.name}", q.count_rels(r, dialect)) for r in REL_TABLES],
         *[(f"delete {t.name}", q.delete_all(t, dialect)) for t in NODE_TABLES],
@@ -64,5 +67,6 @@ def test_no_value_is_ever_formatted_into_cypher() -> None:
             q.delete_engagement(marker, marker, dialect),
             q.delete_parent(marker, dialect),
             q.read_meta_value(marker, dialect),
+            q.bump_version(marker, 1, dialect),
         ]
         assert all(marker not in b.cypher for b in built)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,11 +22,14 @@ from flowmap.api.metrics import CONTENT_TYPE, Metrics
 from flowmap.api.schema import build_schema
 from flowmap.errors import FlowmapError
 from flowmap.law import load_knowledge_base
+from flowmap.logs import RequestLogging
 from flowmap.service.assessments import Assessor
 from flowmap.service.editing import MapEditor
 from flowmap.service.snapshot import SnapshotCache
 from flowmap.settings import Settings, get_settings
 from flowmap.store import GraphStore, open_store
+
+log = logging.getLogger("flowmap.server")
 
 
 def services_for(settings: Settings, store: GraphStore) -> Services:
@@ -54,16 +59,26 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         current = store or await open_store(settings)
         services = services_for(settings, current)
         metrics = Metrics(services)
-        app.state.store, app.state.metrics = current, metrics
+        app.state.store, app.state.metrics, app.state.services = current, metrics, services
         app.state.graphql = GraphQLEndpoint(schema, services, metrics)
+        app.state.draining = False
+        # Ready once the map is in memory: the first request must not pay for reading it.
+        app.state.warmup = asyncio.ensure_future(services.snapshots.current())
+        log.info("serving: %s store at %s", current.kind, current.executor.location)
         try:
             yield
         finally:
+            # uvicorn has stopped taking connections and let in-flight requests finish; now the store.
+            app.state.draining = True
+            app.state.warmup.cancel()
+            await asyncio.gather(app.state.warmup, return_exceptions=True)
             if owned:
                 await current.close()
+                log.info("shutdown complete: the %s store was flushed and closed", current.kind)
 
     schema = build_schema(settings)
     app = FastAPI(title="flowmap", version=__version__, description=NOT_LEGAL_ADVICE, lifespan=lifespan)
+    app.add_middleware(RequestLogging)
 
     @app.api_route("/graphql", methods=["GET", "POST"], include_in_schema=False)
     async def graphql(request: Request) -> Response:
@@ -72,22 +87,25 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
+        """Liveness: 200 whenever the process serves, with what it knows of the store (readiness is /readyz)."""
         current: GraphStore = request.app.state.store
-        body: dict[str, Any] = {"store": current.kind, "version": __version__}
+        body: dict[str, Any] = {"status": "ok", "store": current.kind, "version": __version__}
         try:
             counts = await current.counts()
             revision = await current.revision()
         except (FlowmapError, RuntimeError, OSError) as exc:
-            body |= {"status": "unavailable", "reachable": False, "error": str(exc)}
-            return JSONResponse(body, status_code=503)
-        body |= {
-            "status": "ok",
-            "reachable": True,
-            "revision": revision,
-            "counts": counts.as_dict(),
-            "total": counts.total,
-        }
+            return JSONResponse(body | {"reachable": False, "error": str(exc)})
+        body |= {"reachable": True, "revision": revision, "counts": counts.as_dict(), "total": counts.total}
         return JSONResponse(body)
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness: 200 only when the store answers and the map is loaded; 503 with the reason otherwise."""
+        state = request.app.state
+        reason = await _not_ready(state.draining, state.store, state.services, state.warmup)
+        if reason is not None:
+            return JSONResponse({"ready": False, "reason": reason}, status_code=503)
+        return JSONResponse({"ready": True, "revision": state.services.snapshots.cached_revision})
 
     @app.get("/metrics")
     async def metrics(request: Request) -> Response:
@@ -95,6 +113,22 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     _mount_dashboard(app, settings.frontend_dir)
     return app
+
+
+async def _not_ready(
+    draining: bool, store: GraphStore, services: Services, warmup: asyncio.Future[object]
+) -> str | None:
+    if draining:
+        return "shutting down"
+    try:
+        await store.revision()
+    except (FlowmapError, RuntimeError, OSError) as exc:
+        return f"the store does not answer: {exc}"
+    if services.snapshots.cached_revision is None:
+        if warmup.done() and not warmup.cancelled() and warmup.exception() is not None:
+            return f"the map could not be loaded: {warmup.exception()}"
+        return "the map is still loading"
+    return None
 
 
 def _mount_dashboard(app: FastAPI, dist: Path) -> None:

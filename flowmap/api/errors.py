@@ -1,6 +1,7 @@
 """How errors leave the API: domain errors keep their code and the field at fault; anything unexpected is masked.
 
-Codes, in ``extensions.code``: VALIDATION_FAILED and NOT_FOUND (bad input, with ``field``),
+Codes, in ``extensions.code``: VALIDATION_FAILED and NOT_FOUND (bad input, with ``field``), CONFLICT (an
+engagement's ``expectedVersion`` is not the stored one; with ``engagement``, ``expectedVersion``, ``actualVersion``),
 UNAUTHENTICATED, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST,
 STORE_* (the store), INTERNAL_SERVER_ERROR (masked: the log has the detail, the caller does not).
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 from strawberry.extensions import MaskErrors
 
-from flowmap.errors import FlowmapError, Issue, NotFound, ValidationFailed
+from flowmap.errors import Conflict, FlowmapError, Issue, NotFound, ValidationFailed
 from graphql import GraphQLError
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -37,6 +38,8 @@ def domain_extensions(exc: FlowmapError) -> dict[str, Any]:
         extensions |= {"field": issues[0]["field"] if issues else None, "issues": issues}
     elif isinstance(exc, NotFound):
         extensions["field"] = exc.field
+    elif isinstance(exc, Conflict):
+        extensions |= {"engagement": exc.engagement, "expectedVersion": exc.expected, "actualVersion": exc.actual}
     return extensions
 
 

@@ -30,6 +30,7 @@ from flowmap.api.context import Context, Services
 from flowmap.api.errors import formatted
 from flowmap.api.metrics import Metrics
 from flowmap.api.schema import root_permissions
+from flowmap.logs import note_role
 from flowmap.settings import Settings
 from graphql import (
     DocumentNode,
@@ -173,6 +174,7 @@ class GraphQLEndpoint:
                 raise RequestError(406, f"Accept must allow {GRAPHQL_RESPONSE} or {JSON}", "NOT_ACCEPTABLE")
             params = await _read_params(request, self.settings.max_body_bytes)
             principal = self.auth.principal(request.headers.get("authorization"))
+            note_role(principal.role.value if principal.role else "anonymous")  # for the request's log line
             try:
                 document = parse(params.query, max_tokens=self.settings.max_query_tokens)
             except GraphQLError as exc:

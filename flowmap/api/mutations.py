@@ -16,6 +16,7 @@ from flowmap.api.types.organizations import Engagement, Organization
 from flowmap.domain import models
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.errors import Issue, ValidationFailed
+from flowmap.service.editing import SavedEngagement
 
 Ctx = Info[Context, Any]
 DPF_FRAMEWORKS = (MechanismCode.DPF_EU_US, MechanismCode.DPF_UK_EXT, MechanismCode.DPF_SWISS_US)
@@ -34,6 +35,16 @@ def _evidence(value: EvidenceInput | None, argument: str) -> models.Evidence | N
     return to_model(models.Evidence, value, argument) if value is not None else None
 
 
+def _saved(saved: SavedEngagement) -> Engagement:
+    return Engagement(model=saved.model, saved_version=saved.version)
+
+
+EXPECTED_VERSION = (
+    "The engagement's version as last read: the change is made only if it is still that (else CONFLICT, nothing "
+    "written). Omitted: made on whatever the engagement is now."
+)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create or replace an organisation.", permission_classes=[CanEdit])
@@ -47,34 +58,51 @@ class Mutation:
         description="Create or replace an engagement (its id defaults to 'exporter>importer').",
         permission_classes=[CanEdit],
     )
-    async def upsert_engagement(self, info: Ctx, input: EngagementInput) -> Engagement:
+    async def upsert_engagement(
+        self,
+        info: Ctx,
+        input: EngagementInput,
+        expected_version: Annotated[int | None, strawberry.argument(description=EXPECTED_VERSION)] = None,
+    ) -> Engagement:
         engagement = to_model(models.Engagement, input, "input")
-        saved = await info.context.services.editor.upsert_engagement(info.context.actor, engagement)
+        saved = await info.context.services.editor.upsert_engagement(
+            info.context.actor, engagement, expected_version=expected_version
+        )
         info.context.changed()
-        return Engagement(model=saved)
+        return _saved(saved)
 
     @strawberry.mutation(
         description="End an engagement on validTo (its last day). It stays in the map, so earlier dates still see it.",
         permission_classes=[CanEdit],
     )
     async def retire_engagement(
-        self, info: Ctx, id: strawberry.ID, valid_to: date, evidence: EvidenceInput | None = None
+        self,
+        info: Ctx,
+        id: strawberry.ID,
+        valid_to: date,
+        evidence: EvidenceInput | None = None,
+        expected_version: Annotated[int | None, strawberry.argument(description=EXPECTED_VERSION)] = None,
     ) -> Engagement:
         saved = await info.context.services.editor.retire_engagement(
-            info.context.actor, str(id), valid_to, _evidence(evidence, "evidence")
+            info.context.actor, str(id), valid_to, _evidence(evidence, "evidence"), expected_version
         )
         info.context.changed()
-        return Engagement(model=saved)
+        return _saved(saved)
 
     @strawberry.mutation(description="Record the transfer impact assessment on file.", permission_classes=[CanEdit])
     async def record_tia(
-        self, info: Ctx, engagement_id: strawberry.ID, reference: str, evidence: EvidenceInput | None = None
+        self,
+        info: Ctx,
+        engagement_id: strawberry.ID,
+        reference: str,
+        evidence: EvidenceInput | None = None,
+        expected_version: Annotated[int | None, strawberry.argument(description=EXPECTED_VERSION)] = None,
     ) -> Engagement:
         saved = await info.context.services.editor.record_tia(
-            info.context.actor, str(engagement_id), reference, _evidence(evidence, "evidence")
+            info.context.actor, str(engagement_id), reference, _evidence(evidence, "evidence"), expected_version
         )
         info.context.changed()
-        return Engagement(model=saved)
+        return _saved(saved)
 
     @strawberry.mutation(
         description="Record an organisation's DPF listing as last checked; replaces its record for that framework.",
@@ -93,14 +121,23 @@ class Mutation:
 
     @strawberry.mutation(description="Add evidence to an organisation or engagement.", permission_classes=[CanEdit])
     async def attach_evidence(
-        self, info: Ctx, target: EvidenceTarget, target_id: strawberry.ID, evidence: EvidenceInput
+        self,
+        info: Ctx,
+        target: EvidenceTarget,
+        target_id: strawberry.ID,
+        evidence: EvidenceInput,
+        expected_version: Annotated[
+            int | None, strawberry.argument(description=f"ENGAGEMENT only. {EXPECTED_VERSION}")
+        ] = None,
     ) -> Evidenced:
         ev = to_model(models.Evidence, evidence, "evidence")
         editor, actor = info.context.services.editor, info.context.actor
         result: Organization | Engagement
         if target is EvidenceTarget.ORGANIZATION:
+            if expected_version is not None:
+                raise ValidationFailed([Issue("expectedVersion", "", "only engagements have versions")])
             result = Organization(model=await editor.attach_evidence_to_organization(actor, str(target_id), ev))
         else:
-            result = Engagement(model=await editor.attach_evidence_to_engagement(actor, str(target_id), ev))
+            result = _saved(await editor.attach_evidence_to_engagement(actor, str(target_id), ev, expected_version))
         info.context.changed()
         return result

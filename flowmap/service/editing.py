@@ -4,6 +4,12 @@ Each edit is validated as a whole model (the same rules as the seed files) and i
 checked against the latest snapshot before anything is written; the store then writes the entity,
 the revision and the audit entry in one transaction. Edits are serialised in this process, so the
 check and the write see the same map.
+
+Engagements carry an optimistic version (how many single edits each has had). A caller that states the version
+it read gets a ``Conflict`` if it moved meanwhile, with nothing written; every write is also conditional, inside
+its transaction, on the version the change was computed from, so a writer in another process (Neo4j) can never be
+overwritten unseen: a caller that stated no version is then retried on the fresh map (serialised), one that did
+gets the conflict.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from pydantic import ValidationError
 
 from flowmap.domain.audit import AuditRecord
 from flowmap.domain.models import Certification, Engagement, Evidence, Model, Organization, evidence_paths
-from flowmap.errors import Issue, NotFound, PathKey, ValidationFailed, format_path, pydantic_messages
+from flowmap.errors import Conflict, Issue, NotFound, PathKey, ValidationFailed, format_path, pydantic_messages
 from flowmap.service.snapshot import MapSnapshot, SnapshotCache
 from flowmap.store import GraphStore
 
 M = TypeVar("M", bound=Model)
+# Attempts of an edit that stated no version, when another process's write overtook it between check and write.
+RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,14 @@ class Actor:
 
     name: str
     role: str
+
+
+@dataclass(frozen=True)
+class SavedEngagement:
+    """An engagement as written, with the version that write gave it."""
+
+    model: Engagement
+    version: int
 
 
 def _dump(model: Model | None) -> dict[str, Any] | None:
@@ -97,14 +113,15 @@ class MapEditor:
 
         ``must_exist`` names the argument to blame when the organisation is missing; None allows creating it.
         """
-        async with self._lock:
-            snapshot = await self.snapshots.current()
+        async with self._lock, self.snapshots.editing() as edit:
+            snapshot = edit.base
             before = snapshot.organizations.get(org_id)
             if before is None and must_exist:
                 raise NotFound(must_exist, f"{must_exist}: no organisation {org_id!r} in the map")
             after = change(snapshot, before)
             record = self._record(actor, operation, f"organization:{org_id}", before, after)
-            await self.store.save_organization(after, record)
+            revision = await self.store.save_organization(after, record)
+            edit.committed(revision, lambda: snapshot.with_organization(revision, after))
             return after
 
     async def _engagement(
@@ -114,17 +131,42 @@ class MapEditor:
         engagement_id: str,
         change: Callable[[MapSnapshot, Engagement | None], Engagement],
         must_exist: str | None = None,
-    ) -> Engagement:
-        """As ``_organization``, for engagements."""
-        async with self._lock:
-            snapshot = await self.snapshots.current()
+        expected_version: int | None = None,
+    ) -> SavedEngagement:
+        """As ``_organization``, for engagements, with the optimistic version check (see the module's docstring)."""
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return await self._engagement_once(
+                    actor, operation, engagement_id, change, must_exist, expected_version
+                )
+            except Conflict:
+                if expected_version is not None or attempt == RETRIES:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _engagement_once(
+        self,
+        actor: Actor,
+        operation: str,
+        engagement_id: str,
+        change: Callable[[MapSnapshot, Engagement | None], Engagement],
+        must_exist: str | None,
+        expected_version: int | None,
+    ) -> SavedEngagement:
+        async with self._lock, self.snapshots.editing() as edit:
+            snapshot = edit.base
             before = snapshot.tables.engagement(engagement_id)
             if before is None and must_exist:
                 raise NotFound(must_exist, f"{must_exist}: no engagement {engagement_id!r} in the map")
+            current = snapshot.version(engagement_id)
+            if expected_version is not None and expected_version != current:
+                raise Conflict(engagement_id, expected_version, current)
             after = change(snapshot, before)
             record = self._record(actor, operation, f"engagement:{engagement_id}", before, after)
-            await self.store.save_engagement(after, before, record)
-            return after
+            saved = await self.store.save_engagement(after, before, record, expected_version=current)
+            version = saved.version if saved.version is not None else current + 1
+            edit.committed(saved.revision, lambda: snapshot.with_engagement(saved.revision, after, version))
+            return SavedEngagement(after, version)
 
     async def upsert_organization(self, actor: Actor, org: Organization, argument: str = "input") -> Organization:
         def change(snapshot: MapSnapshot, _: Organization | None) -> Organization:
@@ -136,7 +178,9 @@ class MapEditor:
 
         return await self._organization(actor, "upsertOrganization", org.id, change)
 
-    async def upsert_engagement(self, actor: Actor, engagement: Engagement, argument: str = "input") -> Engagement:
+    async def upsert_engagement(
+        self, actor: Actor, engagement: Engagement, argument: str = "input", expected_version: int | None = None
+    ) -> SavedEngagement:
         def change(snapshot: MapSnapshot, _: Engagement | None) -> Engagement:
             refs = _References(snapshot, argument)
             refs.organization(engagement.exporter, ("exporter",))
@@ -145,11 +189,18 @@ class MapEditor:
             refs.check()
             return engagement
 
-        return await self._engagement(actor, "upsertEngagement", engagement.key, change)
+        return await self._engagement(
+            actor, "upsertEngagement", engagement.key, change, expected_version=expected_version
+        )
 
     async def retire_engagement(
-        self, actor: Actor, engagement_id: str, valid_to: date, evidence: Evidence | None
-    ) -> Engagement:
+        self,
+        actor: Actor,
+        engagement_id: str,
+        valid_to: date,
+        evidence: Evidence | None,
+        expected_version: int | None = None,
+    ) -> SavedEngagement:
         """Ends an engagement on ``valid_to`` (its last day); it stays in the map for dates before that."""
 
         def change(snapshot: MapSnapshot, e: Engagement | None) -> Engagement:
@@ -158,18 +209,27 @@ class MapEditor:
             data = e.model_dump() | {"valid_to": valid_to, "evidence": _with(e.evidence, evidence)}
             return revalidate(Engagement, data, "validTo")
 
-        return await self._engagement(actor, "retireEngagement", engagement_id, change, must_exist="id")
+        return await self._engagement(
+            actor, "retireEngagement", engagement_id, change, must_exist="id", expected_version=expected_version
+        )
 
     async def record_tia(
-        self, actor: Actor, engagement_id: str, reference: str, evidence: Evidence | None
-    ) -> Engagement:
+        self,
+        actor: Actor,
+        engagement_id: str,
+        reference: str,
+        evidence: Evidence | None,
+        expected_version: int | None = None,
+    ) -> SavedEngagement:
         def change(snapshot: MapSnapshot, e: Engagement | None) -> Engagement:
             assert e is not None  # must_exist
             _check_evidence(snapshot, evidence, "evidence")
             data = e.model_dump() | {"tia_ref": reference, "evidence": _with(e.evidence, evidence)}
             return revalidate(Engagement, data, "reference")
 
-        return await self._engagement(actor, "recordTia", engagement_id, change, must_exist="engagementId")
+        return await self._engagement(
+            actor, "recordTia", engagement_id, change, must_exist="engagementId", expected_version=expected_version
+        )
 
     async def record_certification(self, actor: Actor, org_id: str, certification: Certification) -> Organization:
         """Replaces the organisation's record for that framework (DPF status as last checked).
@@ -195,13 +255,17 @@ class MapEditor:
 
         return await self._organization(actor, "attachEvidence", org_id, change, must_exist="targetId")
 
-    async def attach_evidence_to_engagement(self, actor: Actor, engagement_id: str, evidence: Evidence) -> Engagement:
+    async def attach_evidence_to_engagement(
+        self, actor: Actor, engagement_id: str, evidence: Evidence, expected_version: int | None = None
+    ) -> SavedEngagement:
         def change(snapshot: MapSnapshot, e: Engagement | None) -> Engagement:
             assert e is not None  # must_exist
             _check_evidence(snapshot, evidence, "evidence")
             return e.model_copy(update={"evidence": _with(e.evidence, evidence)})
 
-        return await self._engagement(actor, "attachEvidence", engagement_id, change, must_exist="targetId")
+        return await self._engagement(
+            actor, "attachEvidence", engagement_id, change, must_exist="targetId", expected_version=expected_version
+        )
 
 
 def _with(existing: list[Evidence], evidence: Evidence | None) -> list[Evidence]:

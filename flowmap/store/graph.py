@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import getpass
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from uuid import uuid4
 
 from flowmap.domain.audit import AuditEntry, AuditRecord
@@ -14,7 +15,7 @@ from flowmap.domain.categories import taxonomy
 from flowmap.domain.countries import all_countries
 from flowmap.domain.models import Citation, Engagement, FlowMap, Organization
 from flowmap.domain.tables import MapTables
-from flowmap.errors import StoreIncompatible, StoreUnavailable
+from flowmap.errors import Conflict, StoreIncompatible, StoreUnavailable
 from flowmap.store import bulk, rows
 from flowmap.store import queries as q
 from flowmap.store.bulk import BULK_FILES
@@ -38,6 +39,7 @@ from flowmap.store.schema import (
     REL_TABLES,
     SCHEMA_VERSION,
     NodeTable,
+    RelTable,
     ddl,
     drop_ddl,
 )
@@ -47,6 +49,44 @@ StepProgress = Callable[[str], None]  # told what a long operation is doing now
 # The engine's threads for a bulk load: its COPY of a rel table is mostly serial anyway, so one thread costs it
 # little and leaves the other core to the checks (bench/import_speed.md).
 BULK_THREADS = 1
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    """An engagement's optimistic version check: ``expected`` None moves the version on whatever it is."""
+
+    engagement: str
+    expected: int | None
+
+
+class Saved(NamedTuple):
+    """What a commit produced: the map revision, and the edited engagement's new version (if one was checked)."""
+
+    revision: int
+    version: int | None = None
+
+
+Plan = Generator[q.Query, list[q.Row], Saved]
+
+
+def _drive(plan: Plan, run: Callable[[q.Query], list[q.Row]]) -> Saved:
+    rows_back: list[q.Row] | None = None
+    try:
+        while True:
+            query = plan.send(rows_back) if rows_back is not None else next(plan)
+            rows_back = run(query)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+
+
+async def _drive_async(plan: Plan, run: Callable[[q.Query], Awaitable[list[q.Row]]]) -> Saved:
+    rows_back: list[q.Row] | None = None
+    try:
+        while True:
+            query = plan.send(rows_back) if rows_back is not None else next(plan)
+            rows_back = await run(query)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -170,7 +210,7 @@ class GraphStore:
                 "legalReferences": len(flow_map.legal_references),
             },
         )
-        return await self.commit(self._map_statements(flow_map, reset), record, progress)
+        return (await self.commit(self._map_statements(flow_map, reset), record, progress)).revision
 
     def _reference_statements(self) -> list[q.Query]:
         """Countries and the category taxonomy: reference data every map is checked against (idempotent)."""
@@ -250,17 +290,70 @@ class GraphStore:
         found = await self._read(q.read_meta_value(REVISION_KEY, self.dialect))
         return int(found[0]["value"]) if found else 0
 
-    async def commit(self, statements: list[q.Query], record: AuditRecord, progress: Progress | None = None) -> int:
-        """Run ``statements`` with the audit entry and the new revision, all in one transaction; return the revision.
+    async def commit(
+        self,
+        statements: list[q.Query],
+        record: AuditRecord,
+        progress: Progress | None = None,
+        *,
+        version: VersionCheck | None = None,
+    ) -> Saved:
+        """Run ``statements`` with the audit entry and the new revision, all in one transaction; return the revision
+        (and, with ``version``, the engagement's new version).
 
-        The lock serialises this process's commits, so revisions are gap-free and ordered; the embedded
-        file has one owning process, and for Neo4j issue 8 adds optimistic checks across processes.
+        The revision, and an engagement's version, are read and moved on by statements inside that transaction, so
+        two writers can never take the same revision; a ``version`` that no longer holds raises ``Conflict`` and
+        rolls everything back. The lock serialises this process's commits (the embedded file has one owning
+        process); in Neo4j each counter's write lock serialises commits across processes too.
         """
         async with self._commit_lock:
-            revision = await self.revision() + 1
-            entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
-            await self._write([*statements, *self._bookkeeping(revision, entry)], progress)
-            return revision
+            self.roundtrips += 1
+            plan = self._commit_plan(statements, record, version, progress)
+            executor = self.executor
+            if isinstance(executor, EmbeddedExecutor):
+                return await executor.transaction(lambda run: _drive(plan, run))
+            # Neo4j's driver may run the work again after a transient error: each attempt gets a fresh plan.
+            from flowmap.store.neo4j_backend import Neo4jExecutor
+
+            assert isinstance(executor, Neo4jExecutor)
+
+            async def attempt(run: Callable[[q.Query], Awaitable[list[q.Row]]]) -> Saved:
+                return await _drive_async(self._commit_plan(statements, record, version, progress), run)
+
+            return await executor.transaction(attempt)
+
+    def _commit_plan(
+        self,
+        statements: list[q.Query],
+        record: AuditRecord,
+        version: VersionCheck | None,
+        progress: Progress | None,
+    ) -> Plan:
+        """The commit as a sequence of queries, each sent back the rows it returned: one plan for both backends'
+        transaction styles (a thread with a blocking connection, an async driver)."""
+        d = self.dialect
+        new_version = None
+        if version is not None:
+            (row,) = yield q.bump_version(version.engagement, version.expected, d)
+            current = int(row["current"])
+            if version.expected is not None and current != version.expected:
+                raise Conflict(version.engagement, version.expected, current)
+            new_version = current + 1
+        (row,) = yield q.bump_meta_counter(REVISION_KEY, d)
+        revision = int(row["current"]) + 1
+        entry = AuditEntry(id=uuid4().hex, revision=revision, record=record)
+        audit = q.upsert_nodes(AUDIT_ENTRY, [rows.audit_row(entry)], d)
+        total = len(statements) + len(audit)
+        for done, statement in enumerate([*statements, *audit], start=1):
+            yield statement
+            if progress:
+                progress(done, total)
+        return Saved(revision, new_version)
+
+    async def engagement_versions(self) -> dict[str, int]:
+        """Each engagement's optimistic version: how many single edits it has had (absent: none)."""
+        prefix = len(q.VERSION_PREFIX)
+        return {r["key"][prefix:]: int(r["value"]) for r in await self._read(q.read_versions(self.dialect))}
 
     async def save_organization(self, org: Organization, record: AuditRecord) -> int:
         """Create or replace one organisation (its parent link included). References are checked by the caller."""
@@ -268,14 +361,25 @@ class GraphStore:
         statements = [*q.upsert_nodes(ORGANIZATION, [rows.organization_row(org)], d), q.delete_parent(org.id, d)]
         if org.parent:
             statements += q.upsert_rels(PART_OF, [rows.parent_row(org)], d)
-        return await self.commit(statements, record)
+        return (await self.commit(statements, record)).revision
 
-    async def save_engagement(self, engagement: Engagement, previous: Engagement | None, record: AuditRecord) -> int:
-        """Create or replace one engagement; ``previous`` (same key) is removed first, whatever its ends were."""
+    async def save_engagement(
+        self,
+        engagement: Engagement,
+        previous: Engagement | None,
+        record: AuditRecord,
+        *,
+        expected_version: int | None = None,
+    ) -> Saved:
+        """Create or replace one engagement; ``previous`` (same key) is removed first, whatever its ends were.
+
+        Moves the engagement's version on by one, and only if it is still ``expected_version`` (None: any):
+        otherwise ``Conflict`` and nothing written.
+        """
         d = self.dialect
         statements = [q.delete_engagement(previous.exporter, previous.key, d)] if previous else []
         statements += q.upsert_rels(ENGAGES, [rows.engagement_row(engagement)], d)
-        return await self.commit(statements, record)
+        return await self.commit(statements, record, version=VersionCheck(engagement.key, expected_version))
 
     async def audit_log(self, offset: int, limit: int) -> list[AuditEntry]:
         """Newest first."""
@@ -313,6 +417,25 @@ class GraphStore:
             columns,
             rows.engagement_from_row,
         )
+
+    async def table_columns(self, table: NodeTable | RelTable) -> q.Columns:
+        """Every row of one table as the store holds it, as columns (a relationship's ends as ``src`` and ``dst``),
+        in an order that depends on the content alone: nodes by key, relationships by (id, src, dst). For exports,
+        through the same interface on every backend; columns, so a million engagements are not a million dicts."""
+        d = self.dialect
+        query = q.read_nodes(table, d) if isinstance(table, NodeTable) else q.read_rels(table, d)
+        key = table.key if isinstance(table, NodeTable) else "id"
+        self.roundtrips += 1
+        if isinstance(self.executor, EmbeddedExecutor):
+            columns = await self.executor.read_columns(query, order_by=key)
+        else:
+            found = await self.executor.read(query)
+            names = [*(() if isinstance(table, NodeTable) else ("src", "dst")), *table.prop_names]
+            columns = {name: [r[name] for r in found] for name in names}
+        ids = columns[key]
+        ends = (columns.get("src") or [None] * len(ids), columns.get("dst") or [None] * len(ids))
+        order = sorted(range(len(ids)), key=lambda i: (ids[i] or "", ends[0][i] or "", ends[1][i] or ""))
+        return {name: [values[i] for i in order] for name, values in columns.items()}
 
     async def read_map(self) -> FlowMap:
         """The whole map back as domain models, in a stable order (for exports and small maps)."""

@@ -34,6 +34,7 @@ class Query:
 
 
 Row = dict[str, Any]
+Columns = dict[str, list[Any]]  # a table as columns, each the same length
 
 
 def _value(expr: str, ty: str, dialect: Dialect) -> str:
@@ -134,6 +135,14 @@ def read_engagements(dialect: Dialect) -> Query:
     )
 
 
+def read_rels(rel: RelTable, dialect: Dialect) -> Query:
+    """Every relationship of ``rel`` with its ends' keys as ``src`` and ``dst`` (for exports; the reader sorts)."""
+    return Query(
+        f"MATCH (a:{rel.src.name})-[e:{rel.name}]->(b:{rel.dst.name}) "
+        f"RETURN a.{rel.src.key} AS src, b.{rel.dst.key} AS dst, {_returns('e', rel)}"
+    )
+
+
 def read_meta(dialect: Dialect) -> Query:
     return Query("MATCH (m:FlowmapMeta) RETURN m.key AS key, m.value AS value")
 
@@ -159,4 +168,47 @@ def read_audit(skip: int, limit: int, dialect: Dialect) -> Query:
         f"MATCH (n:{AUDIT_ENTRY.name}) RETURN {_returns('n', AUDIT_ENTRY)} "
         "ORDER BY n.revision DESC, n.id SKIP $skip LIMIT $limit",
         {"skip": skip, "limit": limit},
+    )
+
+
+# Optimistic versions of single edits live in FlowmapMeta under this prefix and the engagement's key: counters of
+# this store's bookkeeping, not columns of the map (the bulk files and the engine never see them).
+VERSION_PREFIX = "version:engagement:"
+
+
+def _counter(dialect: Dialect, condition: str) -> str:
+    """MERGE a FlowmapMeta counter and move it on by one when ``condition`` (on ``current``) holds, in one statement;
+    returns the value it had. In Neo4j the ``_lock`` write takes the node's write lock *before* the read, so two
+    transactions cannot both read the same value and both write (read-committed would lose an update)."""
+    lock = " SET m._lock = true" if dialect == "neo4j" else ""
+    unlock = " REMOVE m._lock" if dialect == "neo4j" else ""
+    as_int = "toInteger(m.value)" if dialect == "neo4j" else "CAST(m.value AS INT64)"
+    next_value = "toString(current + 1)" if dialect == "neo4j" else "CAST(current + 1 AS STRING)"
+    return (
+        f"MERGE (m:FlowmapMeta {{key: $key}}) ON CREATE SET m.value = '0'{lock} "
+        f"WITH m, {as_int} AS current "
+        f"SET m.value = CASE WHEN {condition} THEN {next_value} ELSE m.value END{unlock} "
+        "RETURN current"
+    )
+
+
+def bump_meta_counter(key: str, dialect: Dialect) -> Query:
+    """The revision's next value, taken inside the commit's own transaction (one writer at a time per counter)."""
+    return Query(_counter(dialect, "true"), {"key": key})
+
+
+def bump_version(engagement_id: str, expected: int | None, dialect: Dialect) -> Query:
+    """Move an engagement's version on only if it is still ``expected`` (None: whatever it is); returns the version
+    it had, so the caller sees a conflict and rolls the whole transaction back."""
+    expected_value = "CAST($expected AS INT64)" if dialect == "ladybug" else "$expected"
+    return Query(
+        _counter(dialect, f"{expected_value} IS NULL OR current = {expected_value}"),
+        {"key": VERSION_PREFIX + engagement_id, "expected": expected},
+    )
+
+
+def read_versions(dialect: Dialect) -> Query:
+    return Query(
+        "MATCH (m:FlowmapMeta) WHERE m.key STARTS WITH $prefix RETURN m.key AS key, m.value AS value",
+        {"prefix": VERSION_PREFIX},
     )

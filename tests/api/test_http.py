@@ -137,8 +137,9 @@ async def test_healthz(api: Api) -> None:
 
 async def test_healthz_reports_an_unreachable_store(api: Api) -> None:
     await api.store.close()
-    response = await api.http.get("/healthz")
-    assert response.status_code == 503 and response.json()["reachable"] is False
+    response = await api.http.get("/healthz")  # liveness: the process is up; /readyz says it cannot serve
+    assert response.status_code == 200 and response.json()["reachable"] is False
+    assert (await api.http.get("/readyz")).status_code == 503
 
 
 async def test_metrics_count_requests_and_store_round_trips(api: Api) -> None:

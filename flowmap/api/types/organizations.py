@@ -118,10 +118,21 @@ class DeclaredMechanism:
 @strawberry.type(description="One processing engagement: the exporter hands personal data to the importer.")
 class Engagement:
     model: strawberry.Private[models.Engagement]
+    saved_version: strawberry.Private[int | None] = None  # set by a mutation: the version its own write made
 
     @strawberry.field
     def id(self) -> strawberry.ID:
         return strawberry.ID(self.model.key)
+
+    @strawberry.field(
+        description="How many single edits it has had (0 for one loaded with the map). Send it as expectedVersion "
+        "to change or retire it only if nobody else has since: otherwise the change fails with CONFLICT."
+    )
+    async def version(self, info: Info[Any, Any]) -> int:
+        if self.saved_version is not None:
+            return self.saved_version
+        snapshot = await info.context.snapshot()
+        return int(snapshot.version(self.model.key))
 
     @strawberry.field
     async def exporter(self, info: Info[Any, Any]) -> Organization:
