@@ -530,11 +530,16 @@ def _what_if_answers(result: Any, directory: Path) -> tuple[dict[str, Any], list
     """The what-if's answer sizes, and (client, last engagement, change) of its rows to the US at an engagement
     resting on DPF alone: the pairs ``dpf_only_transfers`` lists, each of which the what-if must touch.
 
-    Read from ``result.rows`` (``ScenarioRow``: change, client, destination, reach) when it has them, else from
-    ``to_json()``.
+    Read from ``result.by_client()`` (``ScenarioRow``: change, client, destination, reach) when it has it, else
+    from ``to_json()``.
     """
-    if hasattr(result, "rows") and all(hasattr(r, "reach") for r in result.rows[:1]):
-        rows = [(r.client, r.reach.edge.key, r.destination, r.change.value) for r in result.rows]
+    if hasattr(result, "by_client"):  # one walk per client, whatever the order rows are listed in
+        rows = [
+            (r.client, r.reach.edge.key, r.destination, r.change.value)
+            for _, by_change in result.by_client()
+            for listed in by_change.values()
+            for r in listed
+        ]
     else:
         rows = [(r["client"], r["path"][-1], r["destination"], r["change"]) for r in result.to_json()["rows"]]
     changes = Counter(change for *_, change in rows)

@@ -9,7 +9,7 @@ from collections import Counter
 from enum import StrEnum
 
 from flowmap.domain.results import Assessment
-from flowmap.domain.scenario import ScenarioResult
+from flowmap.domain.scenario import Change, ScenarioResult
 
 
 class Format(StrEnum):
@@ -96,6 +96,6 @@ def render_scenario(result: ScenarioResult, fmt: Format) -> str:
     ]
     if fmt is Format.CSV:
         return _csv(header, rows)
-    counts = Counter(r.change.value for r in result.rows)
+    counts = {c.value: result.count(c) for c in Change if result.count(c)}
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no transfers"
     return "\n".join([_table(header, rows) if rows else "no transfers", "", summary, result.disclaimer])

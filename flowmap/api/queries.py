@@ -277,7 +277,7 @@ class Query:
             [Withdrawal(c, start) for c in countries],
             client,
         )
-        counts = {c: sum(1 for r in result.rows if r.change is c) for c in Change}
+        counts = {c: result.count(c) for c in Change}
         return Scenario(
             as_of=day,
             effective=start,

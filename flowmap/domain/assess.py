@@ -19,7 +19,7 @@ from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
 from flowmap.domain.models import FlowMap, LocationScope, Organization
 from flowmap.domain.results import Assessment, Finding, Hop, Status, Transfer, status_of
-from flowmap.domain.tables import SPECIAL_BITS, DayView, Edge, MapTables, category_keys
+from flowmap.domain.tables import SPECIAL_BITS, DayView, Edge, MapTables, PrunedView, category_keys
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
 _INSIDE = frozenset({LocationScope.WITHIN_EU, LocationScope.WITHIN_EEA})
@@ -67,22 +67,30 @@ class Engine:
         self.areas = {r.code: kb.area_on(r.code, day) for r in kb.regimes}
         self._verdicts: dict[tuple[RegimeCode, str | None, Edge, int, bool], tuple[Verdict, Status]] = {}
         self._hops: dict[Edge, Hop] = {}
+        self._pruned_view: PrunedView | None = None
 
     def clients(self) -> list[str]:
         return self.view.clients()
 
     def walks(self, client: str, only: frozenset[Edge] | None = None) -> Iterator[tuple[RegimeCode, Walk]]:
         """The client's data per regime: its established one, else each first hop's declared one
-        (first hops without either carry data no regime governs, so they are not followed)."""
+        (first hops without either carry data no regime governs, so they are not followed). With ``only``,
+        the walks keep to those engagements."""
         org = self.tables.organizations.get(client)
         established = regime_of(org, self.kb, self.day) if org else None
         groups: dict[RegimeCode, list[Edge]] = {}
-        for e in self.view.first_hops(client):
+        view = self.view if only is None else self._pruned(only)
+        for e in view.first_hops(client):
             regime = established or e.regime
             if regime is not None:
                 groups.setdefault(regime, []).append(e)
         for regime, first in groups.items():
-            yield regime, Walk(self.view, client, first, self.max_depth, only)
+            yield regime, Walk(view, client, first, self.max_depth)
+
+    def _pruned(self, only: frozenset[Edge]) -> DayView:
+        if self._pruned_view is None or self._pruned_view.only is not only:
+            self._pruned_view = self.view.pruned(only)
+        return self._pruned_view
 
     def flows(
         self, client: str, only: frozenset[Edge] | None = None, keep: frozenset[Edge] | None = None
@@ -91,25 +99,27 @@ class Engine:
         for regime, walk in self.walks(client, only):
             yield ClientFlow(client, regime, walk.reaches(keep))
 
-    def verdict(self, regime: RegimeCode, destination: str | None, reach: Reach) -> tuple[Verdict, Status]:
-        special = reach.categories & SPECIAL_BITS  # all a verdict reads of the categories
-        key = (regime, destination, reach.edge, special, reach.depth > 1)
+    def verdict(
+        self, regime: RegimeCode, destination: str | None, edge: Edge, categories: int, onward: bool
+    ) -> tuple[Verdict, Status]:
+        """``onward``: the data reaches the engagement from a processor (its shortest chain is over one hop)."""
+        special = categories & SPECIAL_BITS  # all a verdict reads of the categories
+        key = (regime, destination, edge, special, onward)
         found = self._verdicts.get(key)
         if found is None:
-            edge = reach.edge
             verdict = self.judge.judge(
                 regime,
                 destination,
                 edge,
                 self.tables.organizations[edge.importer],
                 frozenset(category_keys(special)),
-                reach.depth > 1,
+                onward,
             )
             found = self._verdicts[key] = (verdict, status_of([f.severity for f in verdict.findings]))
         return found
 
     def transfer(self, client: str, regime: RegimeCode, destination: str | None, reach: Reach) -> Transfer:
-        verdict, status = self.verdict(regime, destination, reach)
+        verdict, status = self.verdict(regime, destination, reach.edge, reach.categories, reach.depth > 1)
         return Transfer(
             client=client,
             importer=reach.edge.importer,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
 from flowmap.domain.categories import taxonomy
-from flowmap.domain.law import Adequacy, AdequacyScope, KnowledgeBase, MechanismKind, MechanismWindow
+from flowmap.domain.law import Adequacy, AdequacyScope, CountryRisk, KnowledgeBase, MechanismKind, MechanismWindow
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import CertificationStatus, DeclaredMechanism, LocationScope, Organization, Role
 from flowmap.domain.results import ADEQUACY, Finding, Rule, Severity
@@ -108,6 +108,11 @@ class BasisJudge:
         self.kb = kb
         self.day = day
         self._listed: dict[tuple[str, MechanismCode], bool] = {}
+        # what every hop looks up, indexed once: a what-if judges hundreds of thousands of hops
+        self._mechanisms = {m.code: m for m in kb.mechanisms}
+        self._windows: dict[tuple[MechanismCode, RegimeCode], MechanismWindow | None] = {}
+        self._risks: dict[str | None, list[CountryRisk]] = {}
+        self._shapes: dict[tuple[object, ...], Verdict] = {}
         self._in_force: dict[tuple[RegimeCode, str], list[Adequacy]] = defaultdict(list)
         for a in kb.adequacy:
             if a.holds_on(day):
@@ -125,6 +130,38 @@ class BasisJudge:
         return self._in_force.get((regime, country), [])
 
     def judge(
+        self,
+        regime: RegimeCode,
+        destination: str | None,
+        engagement: HopFacts,
+        importer: Organization,
+        categories: frozenset[str],
+        onward: bool,
+    ) -> Verdict:
+        """Judged once per shape, what the rules read (hops into the same importer on the same terms share
+        one, as do a hub's thousands of incoming engagements); only the subject differs between them."""
+        subject = f"engagement:{engagement.key}"
+        shape = (
+            regime,
+            destination,
+            engagement.role,
+            tuple((m.code, m.module, m.signed_on) for m in engagement.mechanisms),
+            engagement.location_scope,
+            bool(engagement.tia_ref),
+            importer.id,
+            categories,
+            onward,
+        )
+        found = self._shapes.get(shape)
+        if found is None:
+            found = self._shapes[shape] = self._judge(regime, destination, engagement, importer, categories, onward)
+        if found.findings and found.findings[0].subject != subject:
+            found = Verdict(
+                found.basis, found.basis_reference, tuple(replace(f, subject=subject) for f in found.findings)
+            )
+        return found
+
+    def _judge(
         self,
         regime: RegimeCode,
         destination: str | None,
@@ -177,11 +214,13 @@ class BasisJudge:
         importer: Organization,
         subject: str,
     ) -> None:
-        mech = self.kb.mechanism(declared.code)
+        mech = self._mechanisms.get(declared.code)
         if mech is None or mech.kind is MechanismKind.UNSPECIFIED:
             return
         code = declared.code.value
-        window = mech.window_on(regime, self.day)
+        if (declared.code, regime) not in self._windows:
+            self._windows[(declared.code, regime)] = mech.window_on(regime, self.day)
+        window = self._windows[(declared.code, regime)]
         if window is None:
             j.reject(
                 Rule.INVALIDATED_MECHANISM,
@@ -341,7 +380,11 @@ class BasisJudge:
                 )
             )
         if j.basis_kind in _TIA_TOOLS and not engagement.tia_ref:
-            risks = [r for r in self.kb.country_risks if r.country == destination and r.holds_on(self.day)]
+            risks = self._risks.get(destination)
+            if risks is None:
+                risks = self._risks[destination] = [
+                    r for r in self.kb.country_risks if r.country == destination and r.holds_on(self.day)
+                ]
             noted = "; ".join(r.title for r in risks)
             j.findings.append(
                 Finding(

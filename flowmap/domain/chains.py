@@ -59,13 +59,12 @@ class Walk:
         client: str,
         first: Iterable[Edge],
         max_depth: int = DEFAULT_MAX_DEPTH,
-        only: frozenset[Edge] | None = None,
     ) -> None:
-        self.view, self.client, self.max_depth, self.only = view, client, max_depth, only
+        self.view, self.client, self.max_depth = view, client, max_depth
         self.carried: dict[Edge, int] = {}  # everything that arrived at the edge so far
         self.layers: list[dict[Edge, Edge | None]] = []  # per depth: edge -> the edge it arrived from
         self.first_depth: dict[Edge, int] = {}
-        self._first = [e for e in first if e.importer != client and (only is None or e in only)]
+        self._first = [e for e in first if e.importer != client]
         self._steps = self._run()
 
     def __iter__(self) -> Iterator[Edge]:
@@ -73,15 +72,21 @@ class Walk:
 
     def reaches(self, keep: frozenset[Edge] | None = None) -> list[Reach]:
         """Runs the walk to the end; with ``keep``, only the reaches at those engagements are built."""
+        layers = self.layers
+        return [Reach(e, bits, _chain(layers, e, d)) for e, bits, d in self.arrivals(keep)]
+
+    def arrivals(self, keep: frozenset[Edge] | None = None) -> Iterator[tuple[Edge, int, int]]:
+        """(engagement, categories, depth of its shortest chain), in order of first arrival, after running
+        the walk to the end: what a count needs, without building a chain per engagement."""
         for _ in self._steps:
             pass
-        layers, carried = self.layers, self.carried
-        return [
-            Reach(e, carried[e], _chain(layers, e, d)) for e, d in self.first_depth.items() if keep is None or e in keep
-        ]
+        carried = self.carried
+        for e, d in self.first_depth.items():
+            if keep is None or e in keep:
+                yield e, carried[e], d
 
     def _run(self) -> Iterator[Edge]:
-        client, only, carried, first_depth = self.client, self.only, self.carried, self.first_depth
+        client, carried, first_depth, onward = self.client, self.carried, self.first_depth, self.view.onward
         frontier: dict[Edge, int] = {}
         via: dict[Edge, Edge | None] = {}
         for e in self._first:
@@ -103,8 +108,8 @@ class Walk:
                     yield e
                 if depth >= self.max_depth or e.role not in PROCESSOR_ROLES:
                     continue
-                for o in self.view.onward(e.importer):
-                    if o.importer == client or (only is not None and o not in only):
+                for o in onward(e.importer):
+                    if o.importer == client:
                         continue
                     arriving = narrow_bits(new, o.categories)
                     if arriving:
@@ -122,12 +127,11 @@ def flow(
     client: str,
     first: Iterable[Edge],
     max_depth: int = DEFAULT_MAX_DEPTH,
-    only: frozenset[Edge] | None = None,
 ) -> list[Reach]:
     """Every engagement the client's data reaches through ``first`` (some of its first hops), within
-    ``max_depth`` hops; in order of first arrival. With ``only``, the walk keeps to those engagements (a
+    ``max_depth`` hops; in order of first arrival. On a ``PrunedView`` the walk keeps to its engagements (a
     what-if prunes it to the ones that can lead to what it changes)."""
-    return Walk(view, client, first, max_depth, only).reaches()
+    return Walk(view, client, first, max_depth).reaches()
 
 
 def _chain(layers: list[dict[Edge, Edge | None]], last: Edge, depth: int) -> tuple[Edge, ...]:
@@ -143,7 +147,7 @@ def _chain(layers: list[dict[Edge, Edge | None]], last: Edge, depth: int) -> tup
 
 def leading_to(tables: MapTables, targets: frozenset[Edge], day: date) -> frozenset[Edge]:
     """The targets and every active engagement that a chain to one of them can pass, walked backwards:
-    a superset of what any client's walk to a target uses, so ``flow(..., only=...)`` stays exact there."""
+    a superset of what any client's walk to a target uses, so a walk on ``view.pruned(...)`` stays exact there."""
     found = set(targets)
     todo = [e for e in targets if e.role is Role.P2P]
     seen: set[str] = set()

@@ -9,11 +9,14 @@ every transfer of every client twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from itertools import accumulate
+from typing import Any, overload
 
 from flowmap import NOT_LEGAL_ADVICE
 from flowmap.domain.assess import Engine, destinations
@@ -22,7 +25,7 @@ from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import FlowMap
 from flowmap.domain.results import Transfer
-from flowmap.domain.tables import Edge, MapTables, is_active
+from flowmap.domain.tables import SPECIAL_BITS, Edge, MapTables, is_active
 
 
 @dataclass(frozen=True)
@@ -110,16 +113,132 @@ class ScenarioRow:
         }
 
 
-@dataclass(frozen=True)
-class ScenarioResult:
-    """The transfers the scenario touches, broken first; transfers it cannot touch are not listed."""
+ORDER = (Change.BROKEN, Change.FALLBACK, Change.UNAFFECTED)  # how rows are listed: broken first
 
-    as_of: date
-    rows: tuple[ScenarioRow, ...]
-    disclaimer: str = NOT_LEGAL_ADVICE
+_Outcome = tuple[tuple[tuple[str | None, Change], ...], tuple[int, int, int]]  # per destination, and per ORDER
+
+
+class _WhatIf:
+    """The two engines and the pruned walk; each (regime, engagement, special categories, onward) is judged
+    once per knowledge base whichever clients reach it, and a client's rows are rebuilt from its walk when a
+    page needs them instead of being held: at L a what-if touches 5.4M transfers."""
+
+    def __init__(self, engines: tuple[Engine, Engine], only: frozenset[Edge], targets: frozenset[Edge]) -> None:
+        self.engines, self.only, self.targets = engines, only, targets
+        self._outcomes: dict[tuple[RegimeCode, Edge, int, bool], _Outcome] = {}
+        self._rows: OrderedDict[str, dict[Change, list[ScenarioRow]]] = OrderedDict()
+
+    def outcome(self, regime: RegimeCode, edge: Edge, categories: int, onward: bool) -> _Outcome:
+        key = (regime, edge, categories & SPECIAL_BITS, onward)
+        found = self._outcomes.get(key)
+        if found is None:
+            pairs = []
+            for destination in destinations(edge, self.engines[0].areas[regime]):
+                (before, was), (now, status) = (
+                    e.verdict(regime, destination, edge, categories, onward) for e in self.engines
+                )
+                if status.rank > was.rank:
+                    pairs.append((destination, Change.BROKEN))
+                elif now.basis != before.basis:
+                    pairs.append((destination, Change.FALLBACK))
+                else:
+                    pairs.append((destination, Change.UNAFFECTED))
+            counts = tuple(sum(1 for _, c in pairs if c is change) for change in ORDER)
+            found = self._outcomes[key] = (tuple(pairs), (counts[0], counts[1], counts[2]))
+        return found
+
+    def counts(self, client: str) -> tuple[int, int, int]:
+        broken = fallback = unaffected = 0
+        for regime, walk in self.engines[0].walks(client, self.only):
+            for edge, bits, depth in walk.arrivals(self.targets):
+                b, f, u = self.outcome(regime, edge, bits, depth > 1)[1]
+                broken, fallback, unaffected = broken + b, fallback + f, unaffected + u
+        return broken, fallback, unaffected
+
+    def rows(self, client: str) -> dict[Change, list[ScenarioRow]]:
+        """The client's rows by change, in the listed order; the last few clients' are kept for paging."""
+        found = self._rows.get(client)
+        if found is not None:
+            self._rows.move_to_end(client)
+            return found
+        found = {c: [] for c in ORDER}
+        for f in self.engines[0].flows(client, self.only, keep=self.targets):
+            for reach in f.reaches:
+                for destination, change in self.outcome(f.regime, reach.edge, reach.categories, reach.depth > 1)[0]:
+                    found[change].append(ScenarioRow(change, client, f.regime, destination, reach, self.engines))
+        for rows in found.values():
+            rows.sort(key=lambda r: (r.reach.edge.key, r.destination or ""))  # stable: regimes stay in order
+        self._rows[client] = found
+        while len(self._rows) > 16:
+            self._rows.popitem(last=False)
+        return found
+
+
+class ScenarioRows(Sequence[ScenarioRow]):
+    """The rows with some changes, broken first, then by client, engagement and destination: indexed through
+    per-client counts, so a page builds only its own clients' rows."""
+
+    def __init__(self, result: ScenarioResult, changes: Sequence[Change]) -> None:
+        self._result = result
+        self._segments = [(c, result.offsets[c]) for c in ORDER if c in changes]
+        self._len = sum(offsets[-1] for _, offsets in self._segments)
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> ScenarioRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ScenarioRow]: ...
+    def __getitem__(self, index: int | slice) -> ScenarioRow | list[ScenarioRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        for change, offsets in self._segments:
+            if index < offsets[-1]:
+                at = bisect_right(offsets, index) - 1
+                return self._result.rows_of(self._result.clients[at])[change][index - offsets[at]]
+            index -= offsets[-1]
+        raise AssertionError("unreachable")
+
+    def __iter__(self) -> Iterator[ScenarioRow]:
+        for change, offsets in self._segments:
+            for at, client in enumerate(self._result.clients):
+                if offsets[at + 1] > offsets[at]:
+                    yield from self._result.rows_of(client)[change]
+
+
+class ScenarioResult:
+    """The transfers the scenario touches (transfers it cannot touch are not listed): counted per client up
+    front, rows built per client on demand."""
+
+    def __init__(self, as_of: date, clients: list[str], counts: list[tuple[int, int, int]], whatif: _WhatIf) -> None:
+        self.as_of = as_of
+        self.disclaimer = NOT_LEGAL_ADVICE
+        self.clients = clients
+        self.offsets = {c: list(accumulate((n[i] for n in counts), initial=0)) for i, c in enumerate(ORDER)}
+        self._whatif = whatif
 
     def count(self, change: Change) -> int:
-        return sum(1 for r in self.rows if r.change is change)
+        return self.offsets[change][-1]
+
+    def rows_of(self, client: str) -> dict[Change, list[ScenarioRow]]:
+        return self._whatif.rows(client)
+
+    def rows_with(self, changes: Collection[Change] | None = None) -> ScenarioRows:
+        return ScenarioRows(self, ORDER if changes is None else [c for c in ORDER if c in changes])
+
+    @property
+    def rows(self) -> ScenarioRows:
+        return self.rows_with()
+
+    def by_client(self) -> Iterator[tuple[str, dict[Change, list[ScenarioRow]]]]:
+        """Every client's rows, one client at a time (one walk each, whatever the order of the listing)."""
+        for client in self.clients:
+            yield client, self._whatif.rows(client)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -168,22 +287,12 @@ def run_scenario(
     changed = modified(kb, list(revoke), list(withdraw))
     targets = touched(tables, kb, changed, day)
     only = leading_to(tables, targets, day)
-    baseline, scenario = Engine(tables, day, kb, max_depth), Engine(tables, day, changed, max_depth)
-    engines = (baseline, scenario)
-    rows = []
-    for client in clients if clients is not None else baseline.clients():
-        for f in baseline.flows(client, only, keep=targets):
-            area = baseline.areas[f.regime]
-            for reach in f.reaches:
-                for destination in destinations(reach.edge, area):
-                    (before, was), (now, status) = (e.verdict(f.regime, destination, reach) for e in engines)
-                    if status.rank > was.rank:
-                        change = Change.BROKEN
-                    elif now.basis != before.basis:
-                        change = Change.FALLBACK
-                    else:
-                        change = Change.UNAFFECTED
-                    rows.append(ScenarioRow(change, client, f.regime, destination, reach, engines))
-    order = {Change.BROKEN: 0, Change.FALLBACK: 1, Change.UNAFFECTED: 2}
-    rows.sort(key=lambda r: (order[r.change], r.client, r.reach.edge.key, r.destination or ""))
-    return ScenarioResult(day, tuple(rows))
+    engines = (Engine(tables, day, kb, max_depth), Engine(tables, day, changed, max_depth))
+    whatif = _WhatIf(engines, only, targets)
+    touching, counts = [], []
+    for client in sorted(clients if clients is not None else engines[0].clients()):
+        n = whatif.counts(client)
+        if any(n):
+            touching.append(client)
+            counts.append(n)
+    return ScenarioResult(day, touching, counts, whatif)

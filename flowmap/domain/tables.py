@@ -349,15 +349,25 @@ class DayView:
         self.tables = tables
         self.day = day
         self._clients: list[str] | None = None
+        self._onward: dict[str, tuple[Edge, ...]] = {}
 
     def first_hops(self, client: str) -> list[Edge]:
         return [e for e in self.tables.first_hops.get(client, ()) if is_active(e, self.day)]
 
-    def onward(self, importer: str) -> Iterator[Edge]:
-        day = self.day
-        for e in self.tables.onward.get(importer, ()):
-            if (e.valid_from is None or e.valid_from <= day) and (e.valid_to is None or day <= e.valid_to):
-                yield e
+    def onward(self, importer: str) -> tuple[Edge, ...]:
+        """Filtered once per importer and day: a hub's onward engagements are walked for thousands of clients."""
+        found = self._onward.get(importer)
+        if found is None:
+            day = self.day
+            found = self._onward[importer] = tuple(
+                e
+                for e in self.tables.onward.get(importer, ())
+                if (e.valid_from is None or e.valid_from <= day) and (e.valid_to is None or day <= e.valid_to)
+            )
+        return found
+
+    def pruned(self, only: frozenset[Edge]) -> PrunedView:
+        return PrunedView(self, only)
 
     def clients(self) -> list[str]:
         """Organisations acting as controller on the day: they send data as C2P or C2C."""
@@ -366,3 +376,21 @@ class DayView:
                 o for o, es in self.tables.first_hops.items() if any(is_active(e, self.day) for e in es)
             )
         return self._clients
+
+
+class PrunedView(DayView):
+    """The day kept to some engagements (a what-if's, those that can lead to what it changes): filtered once
+    per organisation, not once per client that walks past it."""
+
+    def __init__(self, view: DayView, only: frozenset[Edge]) -> None:
+        super().__init__(view.tables, view.day)
+        self.full, self.only = view, only
+
+    def first_hops(self, client: str) -> list[Edge]:
+        return [e for e in self.full.first_hops(client) if e in self.only]
+
+    def onward(self, importer: str) -> tuple[Edge, ...]:
+        found = self._onward.get(importer)
+        if found is None:
+            found = self._onward[importer] = tuple(e for e in self.full.onward(importer) if e in self.only)
+        return found

@@ -65,3 +65,23 @@ def test_a_pruned_what_if_lists_exactly_the_transfers_whose_verdict_changes(
     for key, row in rows.items():
         assert row.before == before[key] and row.after == after[key]
     assert result.count(Change.BROKEN) + result.count(Change.FALLBACK) == len(changed) > 0
+
+
+def test_the_what_ifs_rows_page_in_the_order_they_are_listed(tables: MapTables, kb: KnowledgeBase) -> None:
+    """Rows are counted up front and built per client on demand: any index or slice, for any choice of changes,
+    must be what listing every row in order and filtering gives."""
+    result = run_scenario(tables, DAY, kb, revoke=[Revocation(MechanismCode.DPF_EU_US, DAY)])
+    everything = list(result.rows)
+    order = [Change.BROKEN, Change.FALLBACK, Change.UNAFFECTED]
+    keys = [(order.index(r.change), r.client, r.reach.edge.key, r.destination or "") for r in everything]
+    assert keys == sorted(keys) and len(everything) == len(result.rows)
+    assert {r.client for r in everything} == set(result.clients)
+    for chosen in ([Change.BROKEN], [Change.UNAFFECTED, Change.FALLBACK], None):
+        expected = [r for r in everything if chosen is None or r.change in chosen]
+        rows = result.rows_with(chosen)
+        assert len(rows) == len(expected) == sum(result.count(c) for c in chosen or order) > 0
+        assert list(rows) == expected
+        assert [rows[i] for i in range(0, len(rows), 7)] == expected[::7]
+        assert rows[5:40] == expected[5:40] and rows[-1] == expected[-1]
+    grouped = [r for _, by_change in result.by_client() for listed in by_change.values() for r in listed]
+    assert sorted(grouped, key=everything.index) == everything

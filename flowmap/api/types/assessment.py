@@ -223,9 +223,8 @@ class Scenario:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ScenarioRow]:
-        chosen = [r for r in self.result.rows if change is None or r.change in change]
         return paginate(
-            chosen,
+            self.result.rows_with(change),
             first,
             after,
             info.context.settings.max_page_size,
