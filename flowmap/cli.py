@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Coroutine
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -119,33 +120,43 @@ def _steps() -> Callable[[str], None]:
     return step
 
 
-async def _import(settings: Settings, directory: Path, batch_size: int) -> tuple[int, Counts, float]:
-    from flowmap.store.bulk import open_bulk
+async def _import(settings: Settings, path: Path, batch_size: int) -> tuple[int, Counts, float]:
+    from flowmap.store.bulk import BulkSource, open_bulk
+    from flowmap.store.dump import import_dump, is_dump
+    from flowmap.store.graph import Restore
 
-    source = open_bulk(directory)
-    _err(
-        f"importing {directory}: "
-        + ", ".join(f"{n:,} rows in {name}" for name, n in source.rows.items())
-        + " (replaces the map; all or nothing)"
-    )
     started = time.perf_counter()
-    if settings.store is StoreKind.NEO4J:
-        from flowmap.store.neo4j_bulk import import_neo4j
+    engagements = [0]
 
-        store = await open_store(settings)
-        try:
-            revision = await import_neo4j(store, source, progress=_steps(), batch_size=batch_size)
-            elapsed = time.perf_counter() - started
-            return revision, await store.counts(), source.engagements / elapsed if elapsed else 0.0
-        finally:
-            await store.close()
-    from flowmap.store.bulk_import import import_embedded
+    async def load(source: BulkSource, restore: Restore | None = None, described: dict[str, Any] | None = None) -> int:
+        engagements[0] = source.engagements
+        _err(
+            f"importing {path}: "
+            + ", ".join(f"{n:,} rows in {name}" for name, n in source.rows.items())
+            + (f", {len(restore.history):,} audit entries" if restore else "")
+            + " (replaces the map; all or nothing)"
+        )
+        if settings.store is StoreKind.NEO4J:
+            from flowmap.store.neo4j_bulk import import_neo4j
 
-    revision = await import_embedded(settings.embedded_path, source, progress=_steps())
+            store = await open_store(settings)
+            try:
+                return await import_neo4j(
+                    store, source, progress=_steps(), batch_size=batch_size, restore=restore, described=described
+                )
+            finally:
+                await store.close()
+        from flowmap.store.bulk_import import import_embedded
+
+        return await import_embedded(
+            settings.embedded_path, source, progress=_steps(), restore=restore, described=described
+        )
+
+    revision = await (import_dump(path, load) if is_dump(path) else load(open_bulk(path)))
     elapsed = time.perf_counter() - started
     store = await open_store(settings)
     try:
-        return revision, await store.counts(), source.engagements / elapsed if elapsed else 0.0
+        return revision, await store.counts(), engagements[0] / elapsed if elapsed else 0.0
     finally:
         await store.close()
 
@@ -155,8 +166,9 @@ def import_(
     directory: Annotated[
         Path,
         typer.Argument(
-            help="A directory with organizations.csv, engagements.csv and, "
-            "optionally, documents.csv, in the store's columns."
+            help="A `flowmap export --format json` dump, or a directory with organizations.csv, engagements.csv "
+            "and, optionally, the map's other tables (flowmap/store/bulk.py), in the store's columns.",
+            metavar="DUMP_OR_DIRECTORY",
         ),
     ],
     batch_size: Annotated[
@@ -166,7 +178,10 @@ def import_(
         ),
     ] = 5_000,
 ) -> None:
-    """Replace the map with a bulk directory: checked, audited, all or nothing.
+    """Replace the map with a dump or a bulk directory: checked, audited, all or nothing.
+
+    A dump (docs/backup.md) goes through the same checked path as a directory; restored into a store never
+    written, it brings back the map, the audit log and the revision exactly as they were exported.
 
     The files carry the store's own columns (`python -m bench.ecosystem --size S --out DIR` writes an example);
     a header that differs, or any value the seed files would reject, stops the import with its file, line and
@@ -177,6 +192,53 @@ def import_(
     revision, counts, rate = _run(_import(get_settings(), directory, batch_size))
     _err(f"imported as revision {revision} ({rate:,.0f} engagements/s)")
     _print_counts(counts)
+
+
+class DumpFormat(StrEnum):
+    JSON = "json"
+
+
+async def _export(settings: Settings, write: Callable[[Any], Any]) -> tuple[dict[str, int], bool]:
+    from flowmap.store.dump import export_dump
+
+    store = await open_store(settings, fallback_read_only=True)
+    try:
+        counts: dict[str, int] = {}
+
+        async def dump(out: Any) -> None:
+            counts.update(await export_dump(store, out))
+
+        await write(dump)
+        return counts, store.executor.read_only
+    finally:
+        await store.close()
+
+
+@app.command()
+def export(
+    fmt: Annotated[DumpFormat, typer.Option("--format", help="Dump format.")] = DumpFormat.JSON,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here [default: stdout].")] = None,
+) -> None:
+    """Dump the whole map and its audit log (versioned JSON, the same bytes for the same map); `import` reads it.
+
+    With --output the dump is written beside the file and renamed over it when complete. See docs/backup.md.
+    """
+    import io
+
+    from flowmap.store.dump import write_dump_file
+
+    async def write(dump: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
+        if output is None:
+            await dump(sys.stdout)
+            return
+        buffer = io.StringIO()  # the store is read first; the file is written (and renamed) once it all came back
+        await dump(buffer)
+        write_dump_file(output, lambda f: f.write(buffer.getvalue()))
+
+    counts, snapshot = _run(_export(get_settings(), write))
+    if snapshot:
+        _err("note: another process owns the embedded store; this is the map of its last checkpoint")
+    _err("exported " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + (f" to {output}" if output else ""))
 
 
 @app.command()

@@ -45,10 +45,13 @@ def _open_error(path: Path, exc: Exception) -> Exception:
 def arrow_values(column: Any) -> list[Any]:
     """A column as Python values; low-cardinality columns are dictionary-encoded first, so each distinct
     value becomes one Python object (a million dates or country lists would otherwise be a million)."""
+    import pyarrow as pa
     import pyarrow.compute as pc  # imported here: only large reads need Arrow
 
     if len(column) == 0:
         return []
+    if pa.types.is_nested(column.type):  # lists (aliases) are not dictionary-encodable
+        return list(column.to_pylist())
     encoded = pc.dictionary_encode(column).combine_chunks()
     values = encoded.dictionary.to_pylist()
     if len(values) * 2 > len(column):  # mostly distinct (ids): plain conversion is cheaper
