@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -284,12 +285,17 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port [default: FLOWMAP_PORT].")] = None,
     seed_first: Annotated[bool, typer.Option("--seed", help="Load the seed map before serving.")] = False,
 ) -> None:
-    """Serve the API (/graphql, /healthz, /metrics). In embedded mode this process owns the database file.
+    """Serve the API (/graphql, /healthz, /readyz, /metrics). In embedded mode this process owns the database file.
 
     Bound to anything but loopback it needs FLOWMAP_API_TOKENS; on loopback without tokens it is open to you alone.
+    Logs go to stderr as JSON lines (FLOWMAP_LOG_FORMAT=text for a terminal). SIGTERM or SIGINT stops taking
+    requests, lets those in flight finish (up to FLOWMAP_SHUTDOWN_GRACE_SECONDS), closes the store and exits 0.
     """
+    import signal
+
     import uvicorn
 
+    from flowmap import logs
     from flowmap.api.app import create_app
 
     settings = get_settings().model_copy(
@@ -303,7 +309,24 @@ def serve(
         _print_counts(_run(_seed(settings, settings.seeds_dir, reset=False)))
     else:
         _run(_preflight(settings))  # a locked or unreachable store fails here, clearly, not in uvicorn's startup
-    uvicorn.run(app, host=settings.host, port=settings.port)
+    logs.configure(settings.log_format, settings.log_level)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # ours (flowmap.logs), with the request id
+        access_log=False,  # flowmap.logs writes one line per request itself
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+    )
+    server = uvicorn.Server(config)
+    # uvicorn handles SIGTERM/SIGINT while it serves, shuts down gracefully, then raises the signal again for the
+    # handler it found: with these, a graceful stop ends here, with exit code 0, rather than killed by the signal.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    server.run()
+    if not server.started:
+        raise typer.Exit(1)  # the lifespan failed (logged): never report a server that did not serve as a success
+    logging.getLogger("flowmap.server").info("stopped")
 
 
 def _day(value: str | None, option: str) -> date:

@@ -15,6 +15,7 @@ gets the conflict.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ from flowmap.service.snapshot import MapSnapshot, SnapshotCache
 from flowmap.store import GraphStore
 
 M = TypeVar("M", bound=Model)
+log = logging.getLogger("flowmap.editing")
 # Attempts of an edit that stated no version, when another process's write overtook it between check and write.
 RETRIES = 3
 
@@ -121,6 +123,7 @@ class MapEditor:
             after = change(snapshot, before)
             record = self._record(actor, operation, f"organization:{org_id}", before, after)
             revision = await self.store.save_organization(after, record)
+            log.info("%s on organization %r: revision %d", operation, org_id[:200], revision)
             edit.committed(revision, lambda: snapshot.with_organization(revision, after))
             return after
 
@@ -165,6 +168,9 @@ class MapEditor:
             record = self._record(actor, operation, f"engagement:{engagement_id}", before, after)
             saved = await self.store.save_engagement(after, before, record, expected_version=current)
             version = saved.version if saved.version is not None else current + 1
+            log.info(
+                "%s on engagement %r: revision %d, version %d", operation, engagement_id[:200], saved.revision, version
+            )
             edit.committed(saved.revision, lambda: snapshot.with_engagement(saved.revision, after, version))
             return SavedEngagement(after, version)
 
