@@ -59,12 +59,32 @@ class _Details:
         return found if found is not None else self.root.model(self.root.edge_by_key[edge.key])
 
 
+def upstream_clients(tables: MapTables, touched: frozenset[str]) -> set[str]:
+    """Every organisation whose walk could reach one of ``touched`` (or is one): the reverse of the walk's shape,
+    first hops then P2P onward, ignoring dates, categories and depth, so a superset of those really affected."""
+    seen, frontier = set(touched), list(touched)
+    clients = set(touched)
+    while frontier:
+        org = frontier.pop()
+        for e in tables.incoming.get(org, ()):
+            if e.role in FIRST_HOP_ROLES:
+                clients.add(e.exporter)
+            elif e.role is Role.P2P and e.exporter not in seen:
+                seen.add(e.exporter)
+                frontier.append(e.exporter)
+    return clients
+
+
 @dataclass(frozen=True)
 class MapSnapshot:
     revision: int
     tables: MapTables
     versions: Mapping[str, int] = field(default_factory=dict)  # engagement key -> optimistic version (absent: 0)
     details: _Details | None = None  # how a derived snapshot finds its engagements' models
+    # A derived snapshot: the revision it was derived from, and the clients whose assessments the change can touch
+    # (every other client's assessment on any day carries over unchanged).
+    derived_from: int | None = None
+    affected: frozenset[str] = frozenset()
 
     def version(self, engagement: str) -> int:
         return self.versions.get(engagement, 0)
@@ -87,7 +107,10 @@ class MapSnapshot:
         tables = MapTables(
             list(t.organizations.values()), list(t.documents.values()), t.legal_references, edges, details
         )
-        return MapSnapshot(revision, tables, {**self.versions, engagement.key: version}, details)
+        touched = frozenset({engagement.exporter, *([old.exporter] if old is not None else [])})
+        affected = frozenset(upstream_clients(t, touched) | upstream_clients(tables, touched))
+        versions = {**self.versions, engagement.key: version}
+        return MapSnapshot(revision, tables, versions, details, self.revision, affected)
 
     def with_organization(self, revision: int, organization: Organization) -> MapSnapshot:
         """This snapshot with one organisation created or replaced, at ``revision``."""
@@ -97,7 +120,13 @@ class MapSnapshot:
         tables = MapTables(
             list(organizations.values()), list(t.documents.values()), t.legal_references, list(t.edges), details
         )
-        return MapSnapshot(revision, tables, self.versions, details)
+        # An organisation in a group (parent or subsidiary, before or after): the whole group's engagements count,
+        # as a parent's listing or rules may cover its subsidiaries.
+        everyone = (*t.organizations.values(), organization)
+        grouped = {o.id for o in everyone if o.parent} | {o.parent for o in everyone if o.parent}
+        touched = frozenset({organization.id} | (grouped if organization.id in grouped else set()))
+        affected = frozenset(upstream_clients(t, touched) | upstream_clients(tables, touched))
+        return MapSnapshot(revision, tables, self.versions, details, self.revision, affected)
 
     @property
     def organizations(self) -> dict[str, Organization]:

@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from flowmap.domain.assess import assess
+from flowmap.law import load_knowledge_base
+from flowmap.service.assessments import AssessmentKey, Assessor
+from flowmap.service.snapshot import SnapshotCache
 from flowmap.store import GraphStore
 from tests.api.conftest import Api, serve
 
@@ -54,5 +59,19 @@ async def test_derived_snapshots_answer_as_a_fresh_read(seeded: GraphStore) -> N
         derived = await api.data(QUESTIONS)
         snapshots = api.http._transport.app.state.services.snapshots  # type: ignore[attr-defined]
         assert snapshots.loads == 1 and snapshots.derived == 5  # never re-read after its own edits
+        assessor = api.http._transport.app.state.services.assessor  # type: ignore[attr-defined]
+        assert assessor.carried > 0  # some clients' answers were carried over the edits, not judged again
     async with serve(seeded) as fresh:  # a new app reads the store from scratch
         assert await fresh.data(QUESTIONS) == derived
+
+
+async def test_the_whole_map_is_its_clients_put_together(seeded: GraphStore) -> None:
+    """The API composes the whole map's assessment of its clients' (so an edit re-judges only the clients it can
+    touch): it must be exactly what the engine gives for the whole map, transfers and findings in order."""
+    snapshot = await SnapshotCache(seeded).current()
+    kb = load_knowledge_base()
+    assessor = Assessor(kb, 8)
+    for day in (date(2020, 7, 15), date(2024, 1, 1), date.today()):
+        composed = await assessor.assessment(snapshot, AssessmentKey(day))
+        assert composed.to_json() == assess(snapshot.tables, day, kb, max_depth=8).to_json()
+        assert composed.transfers and composed.findings
