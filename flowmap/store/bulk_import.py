@@ -22,10 +22,14 @@ from flowmap.store.embedded import EmbeddedExecutor
 from flowmap.store.graph import GraphStore, ImportPlan, Restore, StepProgress
 
 
-def _remove(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        if leftover.exists():
-            leftover.unlink()
+def _remove(path: Path, *, companions: tuple[str, ...] = (".",)) -> None:
+    """``path`` and the engine's files beside it whose names extend it with one of ``companions``: its WAL, and what a
+    process killed mid-checkpoint leaves (``.wal.checkpoint``, ``.checkpoint.*.lock``). A stale ``.wal.checkpoint``
+    makes the engine refuse to open a new file of that name ("Database ID ... does not match"), so after a crash
+    every later import would fail (found by tests/robustness/test_crash_safety.py)."""
+    extended = (p for p in path.parent.glob(path.name + ".*") if p.name[len(path.name) :].startswith(companions))
+    for leftover in [path, *extended]:
+        leftover.unlink(missing_ok=True)
 
 
 async def import_embedded(
@@ -69,7 +73,8 @@ async def import_embedded(
         step("swapping the new map in")
         await current.close()
         current = None
-        _remove(store_path.with_name(store_path.name + ".wal"))
+        # The old file's WAL and checkpoint files must not meet the new file (its own were closed cleanly).
+        _remove(store_path.with_name(store_path.name + ".wal"), companions=(".checkpoint",))
         os.replace(scratch_path, store_path)
         return revision
     except BaseException:

@@ -377,3 +377,20 @@ async def test_the_map_s_other_tables_are_checked_too(
     assert (Path(issue.file).name, issue.path, issue.line) == (file, column, line)
     assert words in issue.message
     assert await _snapshot(seeded) == before
+
+
+async def test_what_a_killed_import_leaves_beside_the_store_does_not_block_the_next(
+    seeded: Path, mini_map: FlowMap, tmp_path: Path
+) -> None:
+    """A process killed mid-checkpoint leaves the scratch file's checkpoint files; the engine refuses to open a
+    new file under a name whose ``.wal.checkpoint`` belongs to another database, so they must go too."""
+    write_bulk(mini_map, tmp_path / "bulk")
+    other = tmp_path / "other" / "x.lbug"  # a real checkpoint file of another database
+    store = await _open(other)
+    await store.close()
+    stale = seeded.with_name(seeded.name + ".import.wal.checkpoint")
+    stale.write_bytes(b"\x00" * 64 + other.read_bytes()[:4096])
+    for name in (".import", ".import.checkpoint.apply.lock", ".import.checkpoint.intent.lock"):
+        seeded.with_name(seeded.name + name).write_bytes(b"")
+    assert await import_embedded(seeded, open_bulk(tmp_path / "bulk")) == 2
+    assert not list(seeded.parent.glob("*.import*"))
