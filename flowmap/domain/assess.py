@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flowmap.domain.basis import BasisJudge, Verdict
 from flowmap.domain.chains import DEFAULT_MAX_DEPTH, Reach, Walk
@@ -18,7 +19,7 @@ from flowmap.domain.document_rules import document_findings
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
 from flowmap.domain.models import FlowMap, LocationScope, Organization
-from flowmap.domain.results import Assessment, Finding, Hop, Status, Transfer, status_of
+from flowmap.domain.results import Assessment, Finding, Hop, Status, Transfer
 from flowmap.domain.tables import SPECIAL_BITS, DayView, Edge, MapTables, PrunedView, category_keys
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
@@ -107,16 +108,18 @@ class Engine:
         key = (regime, destination, edge, special, onward)
         found = self._verdicts.get(key)
         if found is None:
-            verdict = self.judge.judge(
-                regime,
-                destination,
-                edge,
-                self.tables.organizations[edge.importer],
-                frozenset(category_keys(special)),
-                onward,
+            found = self._verdicts[key] = self.judge.judge(
+                regime, destination, edge, self.tables.organizations[edge.importer], _special(special), onward
             )
-            found = self._verdicts[key] = (verdict, status_of([f.severity for f in verdict.findings]))
         return found
+
+    def basis_and_status(
+        self, regime: RegimeCode, destination: str | None, edge: Edge, categories: int, onward: bool
+    ) -> tuple[str | None, Status]:
+        """What ``verdict`` decides, without keeping a verdict per engagement (a what-if asks it of millions)."""
+        return self.judge.decide(
+            regime, destination, edge, self.tables.organizations[edge.importer], _special(categories), onward
+        )
 
     def transfer(self, client: str, regime: RegimeCode, destination: str | None, reach: Reach) -> Transfer:
         verdict, status = self.verdict(regime, destination, reach.edge, reach.categories, reach.depth > 1)
@@ -145,6 +148,11 @@ class Engine:
         if hop is None:
             hop = self._hops[e] = Hop(e.key, e.exporter, e.importer, e.role, tuple(m.code for m in e.mechanisms))
         return hop
+
+
+@lru_cache(maxsize=4096)
+def _special(categories: int) -> frozenset[str]:
+    return frozenset(category_keys(categories & SPECIAL_BITS))
 
 
 def assess(

@@ -18,7 +18,7 @@ from flowmap.domain.categories import taxonomy
 from flowmap.domain.law import Adequacy, AdequacyScope, CountryRisk, KnowledgeBase, MechanismKind, MechanismWindow
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import CertificationStatus, DeclaredMechanism, LocationScope, Organization, Role
-from flowmap.domain.results import ADEQUACY, Finding, Rule, Severity
+from flowmap.domain.results import ADEQUACY, Finding, Rule, Severity, Status, status_of
 
 # 2021 SCC modules by exporter -> importer role.
 SCC_2021_MODULE = {Role.C2C: 1, Role.C2P: 2, Role.P2P: 3, Role.P2C: 4}
@@ -101,6 +101,28 @@ def _cite(window: MechanismWindow, citation: str) -> str:
     return "; ".join(x for x in (window.ended_by, citation, window.source[0]) if x)
 
 
+def _shape(
+    regime: RegimeCode,
+    destination: str | None,
+    engagement: HopFacts,
+    importer: object,
+    categories: frozenset[str],
+    onward: bool,
+) -> tuple[object, ...]:
+    """All the rules read of a hop, but its key: equal shapes get equal verdicts but for the subject."""
+    return (
+        regime,
+        destination,
+        engagement.role,
+        tuple((m.code, m.module, m.signed_on) for m in engagement.mechanisms),
+        engagement.location_scope,
+        bool(engagement.tia_ref),
+        importer,
+        categories,
+        onward,
+    )
+
+
 class BasisJudge:
     """Judges one hop's transfer to one destination under one regime, on one date."""
 
@@ -112,7 +134,14 @@ class BasisJudge:
         self._mechanisms = {m.code: m for m in kb.mechanisms}
         self._windows: dict[tuple[MechanismCode, RegimeCode], MechanismWindow | None] = {}
         self._risks: dict[str | None, list[CountryRisk]] = {}
-        self._shapes: dict[tuple[object, ...], Verdict] = {}
+        self._shapes: dict[tuple[object, ...], tuple[Verdict, Status]] = {}
+        self._decisions: dict[tuple[object, ...], tuple[str | None, Status]] = {}
+        self._frameworks = sorted(
+            {m.code for m in kb.mechanisms if m.kind is MechanismKind.FRAMEWORK}
+            | {a.framework for a in kb.adequacy if a.framework is not None},
+            key=lambda c: c.value,
+        )
+        self._listings: dict[str, tuple[bool, ...]] = {}
         self._in_force: dict[tuple[RegimeCode, str], list[Adequacy]] = defaultdict(list)
         for a in kb.adequacy:
             if a.holds_on(day):
@@ -137,28 +166,55 @@ class BasisJudge:
         importer: Organization,
         categories: frozenset[str],
         onward: bool,
-    ) -> Verdict:
-        """Judged once per shape, what the rules read (hops into the same importer on the same terms share
-        one, as do a hub's thousands of incoming engagements); only the subject differs between them."""
+    ) -> tuple[Verdict, Status]:
+        """The verdict and its status, for this engagement."""
+        found, status = self._shaped(regime, destination, engagement, importer, categories, onward)
         subject = f"engagement:{engagement.key}"
-        shape = (
-            regime,
-            destination,
-            engagement.role,
-            tuple((m.code, m.module, m.signed_on) for m in engagement.mechanisms),
-            engagement.location_scope,
-            bool(engagement.tia_ref),
-            importer.id,
-            categories,
-            onward,
-        )
-        found = self._shapes.get(shape)
-        if found is None:
-            found = self._shapes[shape] = self._judge(regime, destination, engagement, importer, categories, onward)
         if found.findings and found.findings[0].subject != subject:
             found = Verdict(
                 found.basis, found.basis_reference, tuple(replace(f, subject=subject) for f in found.findings)
             )
+        return found, status
+
+    def _shaped(
+        self,
+        regime: RegimeCode,
+        destination: str | None,
+        engagement: HopFacts,
+        importer: Organization,
+        categories: frozenset[str],
+        onward: bool,
+    ) -> tuple[Verdict, Status]:
+        """Judged once per shape, what the rules read: hops into the same importer on the same terms share
+        one (as do a hub's thousands of incoming engagements), and differ only in the findings' subject,
+        which here is the first such hop's. What a basis or a status needs, without a copy per hop."""
+        shape = _shape(regime, destination, engagement, importer.id, categories, onward)
+        found = self._shapes.get(shape)
+        if found is None:
+            verdict = self._judge(regime, destination, engagement, importer, categories, onward)
+            found = self._shapes[shape] = (verdict, status_of([f.severity for f in verdict.findings]))
+        return found
+
+    def decide(
+        self,
+        regime: RegimeCode,
+        destination: str | None,
+        engagement: HopFacts,
+        importer: Organization,
+        categories: frozenset[str],
+        onward: bool,
+    ) -> tuple[str | None, Status]:
+        """The basis and the status alone. They read of the importer only whether it is listed under each
+        framework (its name is in the findings' text), so hops into any importer on the same terms share
+        one: a what-if decides millions of transfers with a few thousand judgements."""
+        listing = self._listings.get(importer.id)
+        if listing is None:
+            listing = self._listings[importer.id] = tuple(self._certified(importer, f) for f in self._frameworks)
+        shape = _shape(regime, destination, engagement, listing, categories, onward)
+        found = self._decisions.get(shape)
+        if found is None:
+            verdict = self._judge(regime, destination, engagement, importer, categories, onward)
+            found = self._decisions[shape] = (verdict.basis, status_of([f.severity for f in verdict.findings]))
         return found
 
     def _judge(

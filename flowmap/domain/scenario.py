@@ -115,7 +115,7 @@ class ScenarioRow:
 
 ORDER = (Change.BROKEN, Change.FALLBACK, Change.UNAFFECTED)  # how rows are listed: broken first
 
-_Outcome = tuple[tuple[tuple[str | None, Change], ...], tuple[int, int, int]]  # per destination, and per ORDER
+_SHIFT = 32  # counts per change packed into one int, 32 bits each: a client touches far fewer transfers
 
 
 class _WhatIf:
@@ -125,35 +125,42 @@ class _WhatIf:
 
     def __init__(self, engines: tuple[Engine, Engine], only: frozenset[Edge], targets: frozenset[Edge]) -> None:
         self.engines, self.only, self.targets = engines, only, targets
-        self._outcomes: dict[tuple[RegimeCode, Edge, int, bool], _Outcome] = {}
+        # (regime, special categories, onward) -> engagement -> the counts per change, packed into one int:
+        # the one table a what-if keeps per touched engagement, so it is kept small
+        self._counts: dict[tuple[RegimeCode, int, bool], dict[Edge, int]] = {}
         self._rows: OrderedDict[str, dict[Change, list[ScenarioRow]]] = OrderedDict()
 
-    def outcome(self, regime: RegimeCode, edge: Edge, categories: int, onward: bool) -> _Outcome:
-        key = (regime, edge, categories & SPECIAL_BITS, onward)
-        found = self._outcomes.get(key)
-        if found is None:
-            pairs = []
-            for destination in destinations(edge, self.engines[0].areas[regime]):
-                (before, was), (now, status) = (
-                    e.verdict(regime, destination, edge, categories, onward) for e in self.engines
-                )
-                if status.rank > was.rank:
-                    pairs.append((destination, Change.BROKEN))
-                elif now.basis != before.basis:
-                    pairs.append((destination, Change.FALLBACK))
-                else:
-                    pairs.append((destination, Change.UNAFFECTED))
-            counts = tuple(sum(1 for _, c in pairs if c is change) for change in ORDER)
-            found = self._outcomes[key] = (tuple(pairs), (counts[0], counts[1], counts[2]))
-        return found
+    def changes(self, regime: RegimeCode, edge: Edge, categories: int, onward: bool) -> list[tuple[str | None, Change]]:
+        """Per destination, what the scenario does to the transfer (the judge memoises both verdicts)."""
+        out = []
+        for destination in destinations(edge, self.engines[0].areas[regime]):
+            (before, was), (now, status) = (
+                e.basis_and_status(regime, destination, edge, categories, onward) for e in self.engines
+            )
+            if status.rank > was.rank:
+                out.append((destination, Change.BROKEN))
+            elif now != before:
+                out.append((destination, Change.FALLBACK))
+            else:
+                out.append((destination, Change.UNAFFECTED))
+        return out
 
     def counts(self, client: str) -> tuple[int, int, int]:
-        broken = fallback = unaffected = 0
+        packed = 0
         for regime, walk in self.engines[0].walks(client, self.only):
             for edge, bits, depth in walk.arrivals(self.targets):
-                b, f, u = self.outcome(regime, edge, bits, depth > 1)[1]
-                broken, fallback, unaffected = broken + b, fallback + f, unaffected + u
-        return broken, fallback, unaffected
+                special, onward = bits & SPECIAL_BITS, depth > 1
+                table = self._counts.get((regime, special, onward))
+                if table is None:
+                    table = self._counts[(regime, special, onward)] = {}
+                found = table.get(edge)
+                if found is None:
+                    found = table[edge] = sum(
+                        1 << (_SHIFT * ORDER.index(c)) for _, c in self.changes(regime, edge, bits, onward)
+                    )
+                packed += found
+        mask = (1 << _SHIFT) - 1
+        return packed & mask, (packed >> _SHIFT) & mask, packed >> (2 * _SHIFT)
 
     def rows(self, client: str) -> dict[Change, list[ScenarioRow]]:
         """The client's rows by change, in the listed order; the last few clients' are kept for paging."""
@@ -164,7 +171,7 @@ class _WhatIf:
         found = {c: [] for c in ORDER}
         for f in self.engines[0].flows(client, self.only, keep=self.targets):
             for reach in f.reaches:
-                for destination, change in self.outcome(f.regime, reach.edge, reach.categories, reach.depth > 1)[0]:
+                for destination, change in self.changes(f.regime, reach.edge, reach.categories, reach.depth > 1):
                     found[change].append(ScenarioRow(change, client, f.regime, destination, reach, self.engines))
         for rows in found.values():
             rows.sort(key=lambda r: (r.reach.edge.key, r.destination or ""))  # stable: regimes stay in order

@@ -69,6 +69,21 @@ def test_categories_arriving_over_several_chains_are_united_and_the_shortest_cha
     assert cloud.depth == 3
 
 
+def test_the_chain_shown_is_one_the_data_passes_along() -> None:
+    """Two engagements bring data into a hub at the same depth; only the second one's categories go on."""
+    found = reaches(
+        [
+            engagement("c", "a", categories=["user.name"]),
+            engagement("c", "b", categories=["user.contact.email"]),
+            engagement("a", "h", role="P2P", categories=["user.name"]),
+            engagement("b", "h", role="P2P", categories=["user.contact.email"]),
+            engagement("h", "x", role="P2P", categories=["user.contact"]),
+        ]
+    )
+    assert keys(found["h>x"]) == {"user.contact.email"}
+    assert [e.key for e in found["h>x"].path] == ["c>b", "b>h", "h>x"]
+
+
 def test_cycles_terminate_and_data_never_flows_back_into_the_client() -> None:
     found = reaches(
         [engagement("c", "a"), engagement("a", "b", role="P2P"), engagement("b", "a", role="P2P"),
@@ -147,3 +162,7 @@ def test_the_dataflow_equals_the_union_over_every_walk(engagements: list[Engagem
     for r in found.values():  # the chain shown is a real chain of the map, of the stated length, ending there
         assert r.path[-1] is r.edge and len(r.path) == r.depth and r.path[0].exporter == "c"
         assert all(x.importer == y.exporter for x, y in zip(r.path, r.path[1:], strict=False))
+        carried = r.path[0].categories  # and some of the client's data passes along all of it
+        for hop in r.path[1:]:
+            carried = narrow_bits(carried, hop.categories)
+        assert carried

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.ecosystem import Size, read_bulk, write_bulk
-from flowmap.domain.assess import assess
+from flowmap.domain.assess import Engine, assess, destinations
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.domain.portfolio import clients_reaching
@@ -85,3 +85,18 @@ def test_the_what_ifs_rows_page_in_the_order_they_are_listed(tables: MapTables, 
         assert rows[5:40] == expected[5:40] and rows[-1] == expected[-1]
     grouped = [r for _, by_change in result.by_client() for listed in by_change.values() for r in listed]
     assert sorted(grouped, key=everything.index) == everything
+
+
+def test_a_decision_is_the_verdicts_basis_and_status(tables: MapTables, kb: KnowledgeBase) -> None:
+    """``decide`` shares one judgement between importers listed alike; it must agree with the full verdict."""
+    for law in (kb, modified(kb, [Revocation(MechanismCode.DPF_EU_US, DAY)], [])):
+        engine, checked = Engine(tables, DAY, law), 0
+        for client in engine.clients():
+            for f in engine.flows(client):
+                for reach in f.reaches:
+                    for destination in destinations(reach.edge, engine.areas[f.regime]):
+                        facts = (f.regime, destination, reach.edge, reach.categories, reach.depth > 1)
+                        verdict, status = engine.verdict(*facts)
+                        assert engine.basis_and_status(*facts) == (verdict.basis, status)
+                        checked += 1
+        assert checked > 1000
