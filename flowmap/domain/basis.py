@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -171,9 +171,10 @@ class BasisJudge:
         found, status = self._shaped(regime, destination, engagement, importer, categories, onward)
         subject = f"engagement:{engagement.key}"
         if found.findings and found.findings[0].subject != subject:
-            found = Verdict(
-                found.basis, found.basis_reference, tuple(replace(f, subject=subject) for f in found.findings)
+            mine = tuple(
+                Finding(f.rule, f.severity, f.message, f.citation, f.remediation, subject) for f in found.findings
             )
+            found = Verdict(found.basis, found.basis_reference, mine)
         return found, status
 
     def _shaped(
