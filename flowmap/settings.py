@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_page_size: int = Field(default=100, ge=1, le=10_000)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, description="Largest GraphQL request body.")
+    cors_origins: str = Field(
+        default="",
+        description="Browser origins allowed to call the API from another site, comma-separated (e.g. "
+        "'https://privacy.example.org'). Empty (the default): no cross-origin access; the dashboard is same-origin.",
+    )
+
+    @property
+    def cors_allow_list(self) -> list[str]:
+        """The configured origins, as browsers send them (no trailing slash)."""
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     log_format: LogFormat = Field(default=LogFormat.JSON, description="`flowmap serve`'s log lines: json or text.")
     log_level: str = Field(default="INFO", pattern=r"^(?i:debug|info|warning|error|critical)$")

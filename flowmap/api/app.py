@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from flowmap import NOT_LEGAL_ADVICE, __version__
-from flowmap.api.auth import Authenticator
+from flowmap.api.auth import Authenticator, InsecureConfiguration
 from flowmap.api.context import Services
 from flowmap.api.http import GraphQLEndpoint
 from flowmap.api.metrics import CONTENT_TYPE, Metrics
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     schema = build_schema(settings)
     app = FastAPI(title="flowmap", version=__version__, description=NOT_LEGAL_ADVICE, lifespan=lifespan)
+    _allow_origins(app, settings.cors_allow_list)
     app.add_middleware(RequestLogging)
 
     @app.api_route("/graphql", methods=["GET", "POST"], include_in_schema=False)
@@ -129,6 +131,24 @@ async def _not_ready(
             return f"the map could not be loaded: {warmup.exception()}"
         return "the map is still loading"
     return None
+
+
+def _allow_origins(app: FastAPI, origins: list[str]) -> None:
+    """CORS stays closed (no Access-Control-* headers at all) unless FLOWMAP_CORS_ORIGINS names the origins.
+
+    A wildcard is refused: every request may carry a bearer token, so each origin must be named.
+    """
+    if not origins:
+        return
+    if "*" in origins:
+        raise InsecureConfiguration("FLOWMAP_CORS_ORIGINS cannot be '*': name each origin allowed to call the API")
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "Accept"],
+        max_age=600,
+    )
 
 
 def _mount_dashboard(app: FastAPI, dist: Path) -> None:

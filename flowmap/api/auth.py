@@ -7,6 +7,7 @@ never reaches a resolver and gets a proper 401/403.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass
@@ -99,9 +100,15 @@ def parse_tokens(raw: str) -> dict[str, Principal]:
     return tokens
 
 
+def token_digest(token: str) -> bytes:
+    """A token's SHA-256: always 32 bytes, so comparing digests takes the same time whatever was sent."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+
 class Authenticator:
     def __init__(self, settings: Settings) -> None:
         self.tokens = parse_tokens(settings.api_tokens.get_secret_value())
+        self.digests = [(token_digest(token), principal) for token, principal in self.tokens.items()]
         self.open = not self.tokens and is_loopback(settings.host)
         if not self.tokens and not self.open:
             raise InsecureConfiguration(
@@ -116,9 +123,12 @@ class Authenticator:
         scheme, _, presented = authorization.partition(" ")
         if scheme.lower() != "bearer" or not presented.strip():
             raise AuthError("Authorization must be 'Bearer <token>'", 401)
+        # Compare SHA-256 digests, so neither a token's content nor its length shows in the timing, and go through
+        # every configured token without stopping at a match, so the time does not say which one matched.
+        offered = token_digest(presented.strip())
         found = None
-        for token, principal in self.tokens.items():
-            if hmac.compare_digest(token.encode(), presented.strip().encode()):
+        for digest, principal in self.digests:
+            if hmac.compare_digest(digest, offered):
                 found = principal
         if found is None:
             raise AuthError("unknown or revoked token", 401)

@@ -14,6 +14,7 @@ parsed but before anything executes. The flow per request:
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from graphql import (
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,30 @@ def negotiate(accept: str | None) -> str | None:
     return None
 
 
+def lone_surrogate(value: Any, where: str) -> str | None:
+    """Where in a parsed JSON value a string holds a lone surrogate (JSON allows ``"\\ud800"``; UTF-8 does not).
+
+    Such a string can be neither stored nor sent back, so the request is refused up front, naming the place.
+    Iterative, so a deeply nested (but parsable) body cannot exhaust the stack.
+    """
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                at = f"U+{ord(found.group()):04X} at position {found.start()}"
+                return f"{path}: a lone surrogate {at}; strings must be valid Unicode"
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                if _SURROGATE.search(key):
+                    return f"{path}: a key holds a lone surrogate; strings must be valid Unicode"
+                stack.append((child, f"{path}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in reversed(list(enumerate(item))))
+    return None
+
+
 def _params(data: Any) -> Params:
     if not isinstance(data, dict):
         raise RequestError(400, "the request must be a JSON object with a 'query'")
@@ -99,6 +125,10 @@ def _params(data: Any) -> Params:
         raise RequestError(400, "'variables' must be an object")
     if name is not None and not isinstance(name, str):
         raise RequestError(400, "'operationName' must be a string")
+    for value, where in ((query, "query"), (variables, "variables"), (name, "operationName")):
+        found = lone_surrogate(value, where)
+        if found is not None:
+            raise RequestError(400, found)
     return Params(query, variables, name)
 
 
@@ -110,12 +140,14 @@ async def _read_params(request: Request, max_body: int) -> Params:
                 raw["variables"] = json.loads(raw["variables"])
             except json.JSONDecodeError:
                 raise RequestError(400, "'variables' is not valid JSON") from None
+            except RecursionError:
+                raise RequestError(400, "'variables' is nested too deeply") from None
         return _params(raw)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != JSON:
         raise RequestError(415, "POST a JSON body with Content-Type: application/json", "UNSUPPORTED_MEDIA_TYPE")
-    body = b""
-    async for chunk in request.stream():
+    body = bytearray()
+    async for chunk in request.stream():  # a chunked body has no Content-Length: count as it arrives
         body += chunk
         if len(body) > max_body:
             raise RequestError(413, f"the request body is over {max_body} bytes", "PAYLOAD_TOO_LARGE")
@@ -123,6 +155,8 @@ async def _read_params(request: Request, max_body: int) -> Params:
         return _params(json.loads(body.decode("utf-8")))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise RequestError(400, "the body is not valid UTF-8 JSON") from None
+    except RecursionError:  # e.g. 10k nested arrays: the decoder gives up; the caller gets a 400, not a 500
+        raise RequestError(400, "the body is nested too deeply to read") from None
 
 
 def _root_fields(
