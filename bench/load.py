@@ -49,6 +49,7 @@ RESULTS = Path(__file__).parent / "results"
 PROJECT = Path(__file__).resolve().parent.parent
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 TARGET_P95_MS = 500.0
+SETUP_TIMEOUT = 900.0  # the warm-up judges the whole map once (the first findings question): minutes at M
 
 TRANSFERS = """query ($c: ID) { transfers(clientId: $c, first: 20) { totalCount nodes {
   id status client { id } importer { id name } destination { code } basis { code } findings { rule severity } } } }"""
@@ -132,7 +133,7 @@ async def wait_ready(http: httpx.AsyncClient, proc: subprocess.Popen[bytes], tim
 
 async def ask(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     """Setup requests, which must succeed."""
-    response = await http.post("/graphql", json={"query": query, "variables": variables})
+    response = await http.post("/graphql", json={"query": query, "variables": variables}, timeout=SETUP_TIMEOUT)
     body = response.json()
     if response.status_code != 200 or "errors" in body:
         raise RuntimeError(f"setup request failed: {response.status_code} {json.dumps(body)[:500]}")

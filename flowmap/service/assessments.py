@@ -21,7 +21,7 @@ from flowmap.domain.assess import assess
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.results import Assessment, Finding
 from flowmap.domain.scenario import Revocation, ScenarioResult, Withdrawal, run_scenario
-from flowmap.service.snapshot import MapSnapshot
+from flowmap.service.snapshot import MapSnapshot, upstream_clients
 
 CACHE_SIZE = 8192  # one client's assessments (every client of a 110k-engagement map on a day or two)
 WHOLE_CACHE_SIZE = 4  # whole-map assessments, composed of the clients' ones
@@ -95,6 +95,19 @@ class Assessor:
         clients = await asyncio.to_thread(lambda: snapshot.tables.on(day).clients())
         parts = [await self.assessment(snapshot, AssessmentKey(day, c)) for c in clients]
         return await asyncio.to_thread(self._compose, snapshot, day, parts)
+
+    async def findings_about(self, snapshot: MapSnapshot, day: date, org: str) -> tuple[Finding, ...]:
+        """The whole map's findings, as far as they can concern ``org`` (on it, its engagements or documents): those
+        of the clients whose walks can reach it or the exporters of its incoming engagements, and the documents'.
+        A superset of what filtering the whole map's findings to ``org`` keeps, at the cost of those clients only."""
+        whole = self._whole.get((snapshot.revision, AssessmentKey(day)))
+        if whole is not None and whole.done() and not whole.cancelled() and whole.exception() is None:
+            return whole.result().findings
+        t = snapshot.tables
+        scope = upstream_clients(t, frozenset({org, *(e.exporter for e in t.incoming.get(org, ()))}))
+        clients = await asyncio.to_thread(lambda: [c for c in t.on(day).clients() if c in scope])
+        parts = [await self.assessment(snapshot, AssessmentKey(day, c)) for c in clients]
+        return (await asyncio.to_thread(self._compose, snapshot, day, parts)).findings
 
     def _compose(self, snapshot: MapSnapshot, day: date, parts: Sequence[Assessment]) -> Assessment:
         documents = assess(snapshot.tables, day, self.kb, clients=[], max_depth=self.max_depth).findings

@@ -75,3 +75,29 @@ async def test_the_whole_map_is_its_clients_put_together(seeded: GraphStore) -> 
         composed = await assessor.assessment(snapshot, AssessmentKey(day))
         assert composed.to_json() == assess(snapshot.tables, day, kb, max_depth=8).to_json()
         assert composed.transfers and composed.findings
+
+
+async def test_findings_about_one_organization_are_the_whole_maps_filtered(api: Api) -> None:
+    """``findings(organizationId)`` judges only the clients that can reach the organisation: for every organisation
+    of the map the answer must be the whole map's findings filtered to it."""
+    query = "query ($o: ID) { findings(organizationId: $o, first: 100) { totalCount nodes { rule severity subject message } } }"
+    orgs = [
+        n["id"] for n in (await api.data("{ organizations(first: 100) { nodes { id } } }"))["organizations"]["nodes"]
+    ]
+    scoped = {o: (await api.data(query, {"o": o}))["findings"] for o in orgs}  # before the whole map is cached
+    snapshot = await SnapshotCache(api.store).current()
+    everything = assess(snapshot.tables, date.today(), load_knowledge_base(), max_depth=8).findings
+    for org in orgs:
+        t = snapshot.tables
+        subjects = (
+            {f"organization:{org}"}
+            | {f"engagement:{e.key}" for e in [*t.outgoing.get(org, []), *t.incoming.get(org, [])]}
+            | {f"document:{d.id}" for d in t.documents.values() if d.publisher == org}
+        )
+        expected = [
+            {"rule": f.rule.value, "severity": f.severity.name, "subject": f.subject, "message": f.message}
+            for f in everything
+            if f.subject in subjects
+        ]
+        assert scoped[org]["totalCount"] == len(expected) and scoped[org]["nodes"] == expected[:100], org
+    assert any(s["totalCount"] for s in scoped.values())
