@@ -14,12 +14,13 @@ MERGE/SET or DELETE; the bulk import's CREATE batches are counted before they be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
 from neo4j.time import Date, DateTime
 
 from flowmap.errors import StoreUnavailable
@@ -40,9 +41,22 @@ def _native(value: Any) -> Any:
     return value
 
 
+def redacted(uri: str) -> str:
+    """The URI without a ``user:password@`` part, for messages: a password must never reach a log or a terminal."""
+    return re.sub(r"(?<=//)[^/@]*@", "***@", uri)
+
+
 def make_driver(uri: str, user: str, password: str) -> neo4j.AsyncDriver:
-    """``neo4j://`` and ``neo4j+s://`` give a routing driver, ``bolt://`` a direct one. Nothing connects yet."""
-    return AsyncGraphDatabase.driver(uri, auth=(user, password))
+    """``neo4j://`` and ``neo4j+s://`` give a routing driver, ``bolt://`` a direct one. Nothing connects yet.
+
+    A URI the driver refuses is a StoreUnavailable whose message shows the URI redacted (the driver's own error
+    quotes it whole, password included).
+    """
+    try:
+        return AsyncGraphDatabase.driver(uri, auth=(user, password))
+    except (ConfigurationError, ValueError) as exc:
+        problem = str(exc).replace(uri, redacted(uri))
+        raise StoreUnavailable(f"FLOWMAP_NEO4J_URI {redacted(uri)} cannot be used: {problem}") from None
 
 
 async def _rows(tx: neo4j.AsyncManagedTransaction, query: Query) -> list[dict[str, Any]]:
@@ -58,7 +72,7 @@ class Neo4jExecutor:
     def __init__(
         self, uri: str, user: str, password: str, database: str, *, driver: neo4j.AsyncDriver | None = None
     ) -> None:
-        self.location = uri  # the password never goes into messages
+        self.location = redacted(uri)  # the password never goes into messages
         self._database = database
         self._driver = driver if driver is not None else make_driver(uri, user, password)
         self._bookmarks = AsyncGraphDatabase.bookmark_manager()
