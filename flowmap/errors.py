@@ -40,7 +40,8 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value for an error message, cut short: it may be a 1 MB string."""
     text = repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
@@ -52,7 +53,7 @@ def pydantic_messages(errors: Sequence[ErrorDetails]) -> list[tuple[PathKey, str
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
         if err["type"] not in ("value_error", "missing") and not isinstance(value, dict | list):
-            msg = f"{msg} (got {_shown(value)})"
+            msg = f"{msg} (got {shown(value)})"
         out.append((tuple(err["loc"]), msg))
     return out
 

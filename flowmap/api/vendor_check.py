@@ -5,22 +5,54 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from flowmap.api.context import Context
 from flowmap.api.types.law import today
 from flowmap.api.types.vendor import DraftFactInput, VendorCheck, VendorCheckInput, VendorDocumentInput
+from flowmap.domain import models
+from flowmap.domain.categories import check_category_key
 from flowmap.domain.countries import check_country_code
-from flowmap.errors import Issue, NotFound, ValidationFailed
+from flowmap.errors import Issue, NotFound, ValidationFailed, pydantic_messages
 from flowmap.extract import extract
-from flowmap.extract.facts import DraftFact, Extraction, Span
+from flowmap.extract.facts import DraftFact, Extraction, FactKind, Span
 from flowmap.intake import IntakeDocument, read_bytes
 from flowmap.vendor.check import check_vendor
 from flowmap.vendor.tables import table_extraction
 
+_TEXT: TypeAdapter[str] = TypeAdapter(models.Text)
+
+
+def _text(value: str, field: str) -> str:
+    """A name or value that ends up in the candidate's entities: the map's rule for text (printable, 1-2000 chars)."""
+    try:
+        return _TEXT.validate_python(value)
+    except ValidationError as exc:
+        raise ValidationFailed([Issue(field, "", m) for _, m in pydantic_messages(exc.errors())]) from None
+
+
+def _checked(check: Callable[[str], str], value: str, field: str) -> None:
+    try:
+        check(value)
+    except ValueError as exc:
+        raise ValidationFailed([Issue(field, "", str(exc))]) from None
+
+
+# What each kind's value and detail become in the candidate, so a fact the map would refuse is refused by its field.
+_VALUE_RULES: dict[FactKind, Callable[[str], str]] = {FactKind.CATEGORY: check_category_key}
+_DETAIL_RULES: dict[tuple[FactKind, str], Callable[[str], str]] = {
+    (FactKind.ORGANIZATION, "country"): check_country_code,
+    (FactKind.RECIPIENT, "country"): lambda v: ",".join(check_country_code(c) for c in v.split(",") if c),
+    (FactKind.RETENTION, "period"): models.check_duration,
+}
+
 
 def _document(i: int, doc: VendorDocumentInput) -> Extraction:
     field = f"input.documents[{i}]"
+    _text(doc.name, f"{field}.name")
     if (doc.text is None) == (doc.base64 is None):
         raise ValidationFailed([Issue(field, "", "give either text or base64")])
     if doc.text is not None:
@@ -48,6 +80,14 @@ def _facts(facts: list[DraftFactInput]) -> Extraction:
         quote = f.quote.strip()
         if not quote:
             raise ValidationFailed([Issue(f"input.facts[{i}].quote", "", "a fact needs its evidence quote")])
+        _text(quote, f"input.facts[{i}].quote")
+        _text(f.value, f"input.facts[{i}].value")
+        if f.kind in _VALUE_RULES:
+            _checked(_VALUE_RULES[f.kind], f.value, f"input.facts[{i}].value")
+        for key, text in detail.items():
+            _text(text, f"input.facts[{i}].detail.{key}")
+            if (f.kind, key) in _DETAIL_RULES:
+                _checked(_DETAIL_RULES[f.kind, key], text, f"input.facts[{i}].detail.{key}")
         drafts.append(DraftFact(f.kind, f.value, Span(offset, offset + len(quote), quote), dict(detail)))
         lines.append(quote)
         offset += len(quote) + 1
@@ -77,6 +117,7 @@ async def run_vendor_check(context: Context, data: VendorCheckInput) -> VendorCh
         client_id=client,
         client_country=data.client_country,
         max_depth=context.settings.max_depth,
+        source="input",
     )
     candidate = report.candidate
     context.overlay(candidate.organizations, candidate.engagements)

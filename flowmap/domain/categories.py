@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
+from flowmap.errors import shown
+
 # Prefixes whose whole subtree is special. Biometric credentials identify a person (Art. 9(1)).
 _ART9_PREFIXES = (
     "user.biometric",
@@ -66,4 +68,4 @@ def check_category_key(value: str) -> str:
         return value
     parent = value.rsplit(".", 1)[0]
     hint = f"; {parent!r} exists" if parent in taxonomy() and parent != value else ""
-    raise ValueError(f"unknown data category {value!r} (not a fideslang data_category key{hint})")
+    raise ValueError(f"unknown data category {shown(value)} (not a fideslang data_category key{hint})")

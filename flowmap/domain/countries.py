@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import pycountry
 
+from flowmap.errors import shown
+
 # The EU style guide writes EL for Greece and UK for the United Kingdom; ISO uses GR and GB.
 EU_STYLE_CODES = {"EL": "GR", "UK": "GB"}
 
@@ -35,4 +37,4 @@ def check_country_code(value: str) -> str:
         hint = f"; codes are upper case: {value.upper()!r}"
     elif value.upper() in EU_STYLE_CODES:
         hint = f"; ISO 3166-1 writes it {EU_STYLE_CODES[value.upper()]!r}"
-    raise ValueError(f"unknown country code {value!r} (ISO 3166-1 alpha-2 expected{hint})")
+    raise ValueError(f"unknown country code {shown(value)} (ISO 3166-1 alpha-2 expected{hint})")

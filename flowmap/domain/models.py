@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from flowmap.domain.categories import check_category_key
 from flowmap.domain.countries import check_country_code
 from flowmap.domain.mechanisms import CERTIFICATION_FRAMEWORKS, MechanismCode, RegimeCode
+from flowmap.errors import shown
 
 MAX_QUOTE_WORDS = 20
 
@@ -51,13 +52,13 @@ def _check_quote(value: str) -> str:
 
 def _check_language(value: str) -> str:
     if pycountry.languages.get(alpha_2=value) is None:
-        raise ValueError(f"unknown language {value!r} (ISO 639-1 code expected, e.g. 'en', 'nl')")
+        raise ValueError(f"unknown language {shown(value)} (ISO 639-1 code expected, e.g. 'en', 'nl')")
     return value
 
 
-def _check_duration(value: str) -> str:
+def check_duration(value: str) -> str:
     if not re.fullmatch(r"P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?", value):
-        raise ValueError(f"period {value!r} is not an ISO 8601 duration such as 'P6M' or 'P1Y'")
+        raise ValueError(f"period {shown(value)} is not an ISO 8601 duration such as 'P6M' or 'P1Y'")
     return value
 
 
@@ -68,7 +69,7 @@ Quote = Annotated[
     AfterValidator(_check_quote),
 ]
 Language = Annotated[str, AfterValidator(_check_language)]
-Duration = Annotated[str, AfterValidator(_check_duration)]
+Duration = Annotated[str, AfterValidator(check_duration)]
 
 
 class Model(BaseModel):
