@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from flowmap.domain.audit import AuditRecord
 from flowmap.domain.models import Certification, Engagement, Evidence, Model, Organization, evidence_paths
-from flowmap.errors import Conflict, Issue, NotFound, PathKey, ValidationFailed, format_path, pydantic_messages
+from flowmap.errors import Conflict, Issue, NotFound, PathKey, ValidationFailed, format_path, pydantic_messages, shown
 from flowmap.service.snapshot import MapSnapshot, SnapshotCache
 from flowmap.store import GraphStore
 
@@ -119,7 +119,7 @@ class MapEditor:
             snapshot = edit.base
             before = snapshot.organizations.get(org_id)
             if before is None and must_exist:
-                raise NotFound(must_exist, f"{must_exist}: no organisation {org_id!r} in the map")
+                raise NotFound(must_exist, f"{must_exist}: no organisation {shown(org_id)} in the map")
             after = change(snapshot, before)
             record = self._record(actor, operation, f"organization:{org_id}", before, after)
             revision = await self.store.save_organization(after, record)
@@ -160,7 +160,7 @@ class MapEditor:
             snapshot = edit.base
             before = snapshot.tables.engagement(engagement_id)
             if before is None and must_exist:
-                raise NotFound(must_exist, f"{must_exist}: no engagement {engagement_id!r} in the map")
+                raise NotFound(must_exist, f"{must_exist}: no engagement {shown(engagement_id)} in the map")
             current = snapshot.version(engagement_id)
             if expected_version is not None and expected_version != current:
                 raise Conflict(engagement_id, expected_version, current)
