@@ -11,11 +11,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 import strawberry
+from pydantic import TypeAdapter, ValidationError
 from strawberry.experimental import pydantic as from_model
 
 from flowmap.api.types import enums as _enums  # noqa: F401  (the domain enums, registered before any use)
 from flowmap.domain import models
 from flowmap.domain.mechanisms import MechanismCode
+from flowmap.errors import Issue, ValidationFailed, pydantic_messages
 from flowmap.service.editing import revalidate
 
 M = TypeVar("M", bound=models.Model)
@@ -75,6 +77,17 @@ class DpfStatusInput:
     until: date | None = None
     checked_on: date | None = None
     evidence: list[EvidenceInput]
+
+
+_TEXT: TypeAdapter[str] = TypeAdapter(models.Text)
+
+
+def to_text(value: str, argument: str) -> str:
+    """A plain string argument held to the map's rule for text, so an error names the argument (not a model field)."""
+    try:
+        return _TEXT.validate_python(value)
+    except ValidationError as exc:
+        raise ValidationFailed([Issue(argument, "", m) for _, m in pydantic_messages(exc.errors())]) from None
 
 
 def to_model(cls: type[M], value: Any, argument: str) -> M:

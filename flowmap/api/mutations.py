@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from flowmap.api.auth import CanEdit
 from flowmap.api.context import Context
-from flowmap.api.inputs import DpfStatusInput, EngagementInput, EvidenceInput, OrganizationInput, to_model
+from flowmap.api.inputs import DpfStatusInput, EngagementInput, EvidenceInput, OrganizationInput, to_model, to_text
 from flowmap.api.types.organizations import Engagement, Organization
 from flowmap.domain import models
 from flowmap.domain.mechanisms import MechanismCode
@@ -99,7 +99,11 @@ class Mutation:
         expected_version: Annotated[int | None, strawberry.argument(description=EXPECTED_VERSION)] = None,
     ) -> Engagement:
         saved = await info.context.services.editor.record_tia(
-            info.context.actor, str(engagement_id), reference, _evidence(evidence, "evidence"), expected_version
+            info.context.actor,
+            str(engagement_id),
+            to_text(reference, "reference"),
+            _evidence(evidence, "evidence"),
+            expected_version,
         )
         info.context.changed()
         return _saved(saved)
