@@ -197,6 +197,9 @@ def import_(
 
 class DumpFormat(StrEnum):
     JSON = "json"
+    GRAPHML = "graphml"
+    GRAPH_JSON = "graph-json"
+    CYPHER = "cypher"
 
 
 async def _export(settings: Settings, write: Callable[[Any], Any]) -> tuple[dict[str, int], bool]:
@@ -215,6 +218,34 @@ async def _export(settings: Settings, write: Callable[[Any], Any]) -> tuple[dict
         await store.close()
 
 
+async def _text_export(settings: Settings, fmt: str) -> tuple[Any, bool]:
+    from flowmap.interop.exports import EXPORTERS
+
+    store = await open_store(settings, fallback_read_only=True)
+    try:
+        return await EXPORTERS[fmt](store), store.executor.read_only
+    finally:
+        await store.close()
+
+
+def _export_text(fmt: str, output: Path | None) -> None:
+    """graphml, graph-json, cypher, fides (flowmap/interop/exports.py): one text, to stdout or renamed into place."""
+    from flowmap.store.dump import write_dump_file
+
+    exported, snapshot = _run(_text_export(get_settings(), fmt))
+    if output is None:
+        sys.stdout.write(exported.text)
+        sys.stdout.flush()
+    else:
+        write_dump_file(output, lambda f: f.write(exported.text))
+    if snapshot:
+        _err("note: another process owns the embedded store; this is the map of its last checkpoint")
+    for field in exported.lossy:
+        _err(f"lossy: {field}")
+    counted = ", ".join(f"{n:,} {name}" for name, n in exported.counts.items())
+    _err(f"exported {fmt}: {counted}" + (f" to {output}" if output else ""))
+
+
 @app.command()
 def export(
     fmt: Annotated[DumpFormat, typer.Option("--format", help="Dump format.")] = DumpFormat.JSON,
@@ -223,7 +254,11 @@ def export(
     """Dump the whole map and its audit log (versioned JSON, the same bytes for the same map); `import` reads it.
 
     With --output the dump is written beside the file and renamed over it when complete. See docs/backup.md.
+    graphml / graph-json / cypher: the map as a graph for Gephi or yEd, node-link JSON, or a Cypher script.
     """
+    if fmt not in (DumpFormat.JSON,):
+        _export_text(fmt.value, output)
+        return
     import io
 
     from flowmap.store.dump import write_dump_file
