@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def main() -> None:
     parser.add_argument("--label", default="M")
     args = parser.parse_args()
     tables = asyncio.run(_tables(args.data_dir))
+    gc.collect()
+    gc.freeze()  # as the API does after loading a snapshot, and the harness after loading any input
     kb = load_knowledge_base()
     busiest = max(tables.on(DAY).clients(), key=lambda c: len(tables.first_hops.get(c, [])))
     assess(tables, DAY, kb, clients=[busiest])  # the day's document findings, once

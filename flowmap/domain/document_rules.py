@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from flowmap.domain.law import KnowledgeBase, LegacyReference
 from flowmap.domain.mechanisms import MechanismCode
-from flowmap.domain.models import Document, RetentionBasis
+from flowmap.domain.models import Document, Organization, RetentionBasis
 from flowmap.domain.results import Finding, Rule, Severity
 from flowmap.domain.tables import MapTables, is_active
 
@@ -52,18 +52,20 @@ def indefinite_retention(tables: MapTables) -> Iterator[Finding]:
 
 
 def unnamed_recipients(tables: MapTables, day: date) -> Iterator[Finding]:
-    placeholders = {o.id: o for o in tables.organizations.values() if o.unnamed}
+    placeholders: dict[str, Organization] = tables.memo(
+        "unnamed recipients", None, lambda: {o.id: o for o in tables.organizations.values() if o.unnamed}
+    )  # the same every day, and a registry holds a hundred thousand organisations
     by_exporter: dict[str, list[str]] = {}
     for importer, placeholder in placeholders.items():
         for e in tables.incoming.get(importer, ()):
             if is_active(e, day):
                 by_exporter.setdefault(e.exporter, []).append(placeholder.recipient_class or importer)
-    names = {o.id: o.name for o in tables.organizations.values()}
     for exporter, classes in sorted(by_exporter.items()):
+        org = tables.organizations.get(exporter)
         yield Finding(
             Rule.UNNAMED_RECIPIENTS,
             Severity.LOW,
-            f"{names.get(exporter, exporter)} names only classes of recipient: {', '.join(sorted(set(classes)))}.",
+            f"{org.name if org else exporter} names only classes of recipient: {', '.join(sorted(set(classes)))}.",
             "GDPR Art. 28(2) and (4) (sub-processor authorisation); Art. 13(1)(e) (recipients)",
             "Ask for the named list of sub-processors, with their locations and the safeguard for each.",
             f"organization:{exporter}",
@@ -112,7 +114,7 @@ def stale_documents(tables: MapTables, kb: KnowledgeBase, day: date) -> Iterator
 def document_findings(tables: MapTables, kb: KnowledgeBase, day: date) -> list[Finding]:
     return [
         *outdated_references(tables, kb, day),
-        *indefinite_retention(tables),
+        *tables.memo("indefinite retention", None, lambda: list(indefinite_retention(tables))),
         *unnamed_recipients(tables, day),
         *stale_documents(tables, kb, day),
     ]

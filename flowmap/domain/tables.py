@@ -323,9 +323,11 @@ class MapTables:
 
     def memo(self, key: object, law: object, compute: Callable[[], T]) -> T:
         """A value derived from this (immutable) map, ``key`` and a knowledge base (held by identity: a
-        what-if's modified copy must not hit the original's entry); the last few are kept."""
-        for k, kb, value in self._memo:
+        what-if's modified copy must not hit the original's entry); the last few used are kept."""
+        for i, (k, kb, value) in enumerate(self._memo):
             if k == key and kb is law:
+                if i:
+                    self._memo = [self._memo[i], *self._memo[:i], *self._memo[i + 1 :]]
                 return cast(T, value)
         value = compute()
         self._memo = [(key, law, value), *self._memo[:7]]
