@@ -14,7 +14,7 @@ send it, time it, think for a random while (exponential, mean ``--think-ms``; 0:
   (counted apart from errors, and its version refreshed from the error).
 
 Errors are 5xx answers, transport errors (refused, reset, timeout) and any GraphQL error but a mutation's CONFLICT.
-The server is terminated at the end (SIGTERM, then SIGKILL after 30 s), whatever happened; everything stays on
+The server is terminated at the end (SIGTERM, then SIGKILL after 90 s), whatever happened; everything stays on
 127.0.0.1. Writes ``bench/results/load.json`` (machine, map, settings, per-operation and overall latency, throughput,
 errors, conflicts, the server's peak RSS, the target). ``--seed-map`` serves the small seed map instead (for the
 plumbing test in tests/ops).
@@ -236,7 +236,7 @@ def stop_server(proc: subprocess.Popen[bytes]) -> int | None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=90)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
