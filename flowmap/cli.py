@@ -197,6 +197,8 @@ def import_(
 
 class DumpFormat(StrEnum):
     JSON = "json"
+    ROPA_XLSX = "ropa-xlsx"
+    ROPA_CSV = "ropa-csv"
     GRAPHML = "graphml"
     GRAPH_JSON = "graph-json"
     CYPHER = "cypher"
@@ -216,6 +218,36 @@ async def _export(settings: Settings, write: Callable[[Any], Any]) -> tuple[dict
         return counts, store.executor.read_only
     finally:
         await store.close()
+
+
+def _export_ropa(fmt: DumpFormat, output: Path | None, client: str | None, as_of: str | None) -> None:
+    """The Art. 30 record as of a date (flowmap/reports/ropa.py). XLSX is binary: it needs --output, or a
+    stdout that is not a terminal (a pipe or a file)."""
+    import io
+
+    from flowmap.reports.files import write_atomic
+    from flowmap.reports.ropa import build_ropa
+    from flowmap.reports.ropa_writers import ropa_csv, write_ropa_xlsx
+
+    if fmt is DumpFormat.ROPA_XLSX and output is None and sys.stdout.isatty():
+        _err("error: --format ropa-xlsx writes a binary workbook: give --output FILE, or redirect stdout")
+        raise typer.Exit(2)
+    day = _day(as_of, "--as-of")
+    tables, kb, clients = _map_and_law(client)
+    ropa = build_ropa(tables, day, kb, clients=clients, max_depth=get_settings().max_depth)
+    if fmt is DumpFormat.ROPA_CSV:
+        data = ropa_csv(ropa).encode("utf-8")
+    else:
+        buffer = io.BytesIO()
+        write_ropa_xlsx(ropa, buffer)
+        data = buffer.getvalue()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+    where = f" to {output}" if output else ""
+    _err(f"exported the ROPA as of {day.isoformat()}: {len(ropa.activities)} activities{where}. {NOT_LEGAL_ADVICE}")
 
 
 async def _text_export(settings: Settings, fmt: str) -> tuple[Any, bool]:
@@ -250,12 +282,18 @@ def _export_text(fmt: str, output: Path | None) -> None:
 def export(
     fmt: Annotated[DumpFormat, typer.Option("--format", help="Dump format.")] = DumpFormat.JSON,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here [default: stdout].")] = None,
+    client: Annotated[str | None, typer.Option("--client", help="ropa-*: only this controller.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="ropa-*: the date [default: today].")] = None,
 ) -> None:
     """Dump the whole map and its audit log (versioned JSON, the same bytes for the same map); `import` reads it.
 
     With --output the dump is written beside the file and renamed over it when complete. See docs/backup.md.
+    ropa-xlsx / ropa-csv: the Art. 30 record of processing activities, with the transfers as of --as-of.
     graphml / graph-json / cypher: the map as a graph for Gephi or yEd, node-link JSON, or a Cypher script.
     """
+    if fmt in (DumpFormat.ROPA_XLSX, DumpFormat.ROPA_CSV):
+        _export_ropa(fmt, output, client, as_of)
+        return
     if fmt not in (DumpFormat.JSON,):
         _export_text(fmt.value, output)
         return
@@ -440,6 +478,55 @@ def scenario(
         max_depth=get_settings().max_depth,
     )
     typer.echo(render_scenario(result, fmt))
+
+
+class AnnexFormat(StrEnum):
+    MD = "md"
+    DOCX = "docx"
+
+
+@app.command()
+def annex(
+    engagement: Annotated[
+        str, typer.Argument(help="The engagement id, e.g. 'demo.client-be>interaction-force'.", metavar="ENGAGEMENT_ID")
+    ],
+    as_of: AsOf = None,
+    fmt: Annotated[AnnexFormat, typer.Option("--format", help="Output format.")] = AnnexFormat.MD,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here [default: stdout].")] = None,
+) -> None:
+    """Annex I (parties, transfer, authority) and Annex III (sub-processors) of the 2021 SCCs for one engagement.
+
+    A draft from the map on the date; what the map lacks reads "not recorded in the map". DOCX is binary: give
+    --output or redirect stdout. Not legal advice.
+    """
+    import io
+
+    from flowmap.reports.annex import build_annex
+    from flowmap.reports.annex_writers import annex_markdown, write_annex_docx
+    from flowmap.reports.files import write_atomic
+
+    if fmt is AnnexFormat.DOCX and output is None and sys.stdout.isatty():
+        _err("error: --format docx writes a binary document: give --output FILE, or redirect stdout")
+        raise typer.Exit(2)
+    day = _day(as_of, "--as-of")
+    tables, kb, _ = _map_and_law(None)
+    try:
+        built = build_annex(tables, engagement, day, kb, max_depth=get_settings().max_depth)
+    except FlowmapError as exc:
+        _exit(exc)
+    if fmt is AnnexFormat.MD:
+        data = annex_markdown(built).encode("utf-8")
+    else:
+        buffer = io.BytesIO()
+        write_annex_docx(built, buffer)
+        data = buffer.getvalue()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+    where = f" to {output}" if output else ""
+    _err(f"annexes for {built.engagement} as of {day.isoformat()}: {len(built.sub_processors)} sub-processor(s){where}")
 
 
 def _extractions(files: list[Path]) -> list[Extraction]:
