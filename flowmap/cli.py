@@ -162,13 +162,24 @@ async def _import(settings: Settings, path: Path, batch_size: int) -> tuple[int,
         await store.close()
 
 
+async def _import_fides(settings: Settings, path: Path) -> tuple[int, Any, Counts]:
+    from flowmap.interop.fides import import_manifest
+
+    store = await open_store(settings)
+    try:
+        revision, imported = await import_manifest(store, path, date.today())
+        return revision, imported, await store.counts()
+    finally:
+        await store.close()
+
+
 @app.command("import")
 def import_(
     directory: Annotated[
         Path,
         typer.Argument(
-            help="A `flowmap export --format json` dump, or a directory with organizations.csv, engagements.csv "
-            "and, optionally, the map's other tables (flowmap/store/bulk.py), in the store's columns.",
+            help="A `flowmap export --format json` dump, a fideslang manifest (YAML), or a directory with "
+            "organizations.csv, engagements.csv and, optionally, the map's other tables (flowmap/store/bulk.py).",
             metavar="DUMP_OR_DIRECTORY",
         ),
     ],
@@ -189,7 +200,24 @@ def import_(
     column, and the store keeps the map it had. The embedded store loads them with the engine's bulk loader into
     a new file swapped in at the end; Neo4j stages the new map in batched transactions beside the old one and
     switches over in one short transaction (docs/scaling.md).
+
+    A fideslang manifest (a .yml/.yaml file of fides systems and organizations) is added to the map instead,
+    in one audited transaction: systems become organisations, privacy declarations engagements. What flowmap
+    cannot keep is listed as lossy.
     """
+    from flowmap.interop.fides import is_fides_manifest
+
+    if is_fides_manifest(directory):
+        revision, imported, counts = _run(_import_fides(get_settings(), directory))
+        for lost in imported.lossy:
+            _err(f"lossy: {lost}")
+        fm = imported.flow_map
+        _err(
+            f"imported fides manifest {directory} as revision {revision}: {len(fm.organizations)} organisations, "
+            f"{len(fm.engagements)} engagements (added to the map; audited)"
+        )
+        _print_counts(counts)
+        return
     revision, counts, rate = _run(_import(get_settings(), directory, batch_size))
     _err(f"imported as revision {revision} ({rate:,.0f} engagements/s)")
     _print_counts(counts)
@@ -202,6 +230,7 @@ class DumpFormat(StrEnum):
     GRAPHML = "graphml"
     GRAPH_JSON = "graph-json"
     CYPHER = "cypher"
+    FIDES = "fides"
 
 
 async def _export(settings: Settings, write: Callable[[Any], Any]) -> tuple[dict[str, int], bool]:
@@ -290,6 +319,7 @@ def export(
     With --output the dump is written beside the file and renamed over it when complete. See docs/backup.md.
     ropa-xlsx / ropa-csv: the Art. 30 record of processing activities, with the transfers as of --as-of.
     graphml / graph-json / cypher: the map as a graph for Gephi or yEd, node-link JSON, or a Cypher script.
+    fides: a fideslang manifest (organizations and systems); what it cannot carry is listed as lossy.
     """
     if fmt in (DumpFormat.ROPA_XLSX, DumpFormat.ROPA_CSV):
         _export_ropa(fmt, output, client, as_of)

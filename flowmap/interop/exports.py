@@ -36,8 +36,16 @@ async def _cypher(store: GraphStore) -> Exported:
     return Exported(text, counts)
 
 
+async def _fides(store: GraphStore) -> Exported:
+    from flowmap.interop.fides import export_manifest
+
+    text, counts, lossy = await export_manifest(store)
+    return Exported(text, counts, lossy)
+
+
 EXPORTERS: dict[str, Callable[[GraphStore], Awaitable[Exported]]] = {
     "graphml": _graphml,
     "graph-json": _graph_json,
     "cypher": _cypher,
+    "fides": _fides,
 }
