@@ -71,7 +71,7 @@ class Safeguard:
     status: str
 
     def text(self) -> str:
-        return f"{self.destination}: relied on {self.relied_on}; declared {self.declared}; {self.status}"
+        return f"{self.destination}: relied on {self.relied_on}; declared: {self.declared}; {self.status}"
 
 
 @dataclass(frozen=True)

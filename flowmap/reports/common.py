@@ -111,7 +111,7 @@ def mechanism_state(kb: KnowledgeBase, code: MechanismCode, regime: RegimeCode, 
 
 def declared_text(kb: KnowledgeBase, declared: Sequence[DeclaredMechanism], regime: RegimeCode, day: date) -> str:
     if not declared:
-        return "none declared"
+        return "none"
     out = []
     for m in declared:
         module = f" Module {m.module}" if m.module else ""
@@ -130,11 +130,3 @@ def relied_on(kb: KnowledgeBase, transfer: Transfer) -> str:
     mech = kb.mechanism(MechanismCode(transfer.basis))
     name = mech.name if mech else transfer.basis
     return f"{name} ({transfer.basis_reference})" if transfer.basis_reference else name
-
-
-def safeguard_text(kb: KnowledgeBase, transfer: Transfer, declared: Sequence[DeclaredMechanism], day: date) -> str:
-    """Relied-on basis, then every declared mechanism with its state: invalid ones stay visible, marked."""
-    return (
-        f"relied on: {relied_on(kb, transfer)}; declared: "
-        f"{declared_text(kb, declared, transfer.regime, day)}; status {transfer.status.value}"
-    )
