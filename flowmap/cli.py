@@ -637,6 +637,94 @@ def check_vendor(
         _err(f"committed the vendor's facts to the map (revision {revision}, audited)")
 
 
+async def _record_dpf(settings: Settings, org: str, status: Any, frameworks: list[Any], day: date, url: str) -> int:
+    import getpass
+
+    from flowmap.service.editing import Actor, MapEditor
+    from flowmap.service.evidence import record_dpf_status
+    from flowmap.service.snapshot import SnapshotCache
+
+    store = await open_store(settings)
+    try:
+        editor = MapEditor(store, SnapshotCache(store))
+        await record_dpf_status(editor, Actor(f"cli:{getpass.getuser()}", "editor"), org, status, frameworks, day, url)
+        return await store.revision()
+    finally:
+        await store.close()
+
+
+class DpfState(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+@app.command("dpf-status")
+def dpf_status(
+    org: Annotated[str, typer.Argument(help="The organisation's id in the map.", metavar="ORG")],
+    status: Annotated[DpfState, typer.Option("--status", help="Its status on the official DPF list.")],
+    source: Annotated[str, typer.Option("--source", help="The URL of its entry on the DPF list (http/https).")],
+    frameworks: Annotated[
+        str, typer.Option("--frameworks", help="Comma-separated: DPF_EU_US, DPF_UK_EXT, DPF_SWISS_US.")
+    ] = "DPF_EU_US",
+    checked_on: Annotated[
+        str | None, typer.Option("--checked-on", help="When the list was checked (YYYY-MM-DD) [default: today].")
+    ] = None,
+) -> None:
+    """Record an organisation's DPF listing as checked, with the list entry as evidence (audited, like the
+    recordDpfStatus mutation). Replaces its record for each framework given."""
+    from flowmap.domain.models import CertificationStatus
+    from flowmap.service.evidence import check_source_url, parse_frameworks
+
+    day = _day(checked_on, "--checked-on")
+    if day > date.today():
+        _err(f"error: --checked-on {day.isoformat()} is in the future")
+        raise typer.Exit(2)
+    try:
+        codes = parse_frameworks(frameworks)
+        url = check_source_url(source)
+    except FlowmapError as exc:
+        _exit(exc)
+    revision = _run(_record_dpf(get_settings(), org, CertificationStatus(status.value), codes, day, url))
+    names = ", ".join(codes)
+    _err(f"recorded {org}: {status.value} on {names} as checked on {day.isoformat()} (revision {revision}, audited)")
+
+
+@app.command("stale-evidence")
+def stale_evidence_(
+    days: Annotated[int, typer.Option("--days", min=0, help="Older than this many days is stale.")] = 365,
+    as_of: AsOf = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Vendors whose DPF check or documents are older than --days as of --as-of (or were never dated)."""
+    from flowmap.reporting import _csv, _table
+    from flowmap.service.evidence import stale_evidence
+
+    day = _day(as_of, "--as-of")
+    tables, _, _ = _map_and_law(None)
+    rows = stale_evidence(tables, day, days)
+    if fmt is Format.JSON:
+        body = {"asOf": day.isoformat(), "days": days, "stale": [r.to_json() for r in rows]}
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    header = ["vendor", "kind", "subject", "checked_on", "age_days", "source"]
+    cells = [
+        [
+            r.vendor,
+            r.kind,
+            r.subject,
+            r.checked_on.isoformat() if r.checked_on else "never" if r.kind == "dpf" else "undated",
+            "" if r.age_days is None else str(r.age_days),
+            r.source or "",
+        ]
+        for r in rows
+    ]
+    if fmt is Format.CSV:
+        typer.echo(_csv(header, cells), nl=False)
+        return
+    typer.echo(_table(header, cells) if cells else "no stale evidence")
+    typer.echo(f"\nas of {day.isoformat()}: {len(rows)} stale item(s), older than {days} days or undated")
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = PROJECT_ROOT / "graphql" / "schema.graphql",

@@ -14,12 +14,11 @@ from flowmap.api.context import Context
 from flowmap.api.inputs import DpfStatusInput, EngagementInput, EvidenceInput, OrganizationInput, to_model, to_text
 from flowmap.api.types.organizations import Engagement, Organization
 from flowmap.domain import models
-from flowmap.domain.mechanisms import MechanismCode
 from flowmap.errors import Issue, ValidationFailed
 from flowmap.service.editing import SavedEngagement
+from flowmap.service.evidence import DPF_FRAMEWORKS
 
 Ctx = Info[Context, Any]
-DPF_FRAMEWORKS = (MechanismCode.DPF_EU_US, MechanismCode.DPF_UK_EXT, MechanismCode.DPF_SWISS_US)
 
 
 @strawberry.enum

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -24,7 +24,15 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from flowmap.domain.audit import AuditRecord
-from flowmap.domain.models import Certification, Engagement, Evidence, Model, Organization, evidence_paths
+from flowmap.domain.models import (
+    Certification,
+    Document,
+    Engagement,
+    Evidence,
+    Model,
+    Organization,
+    evidence_paths,
+)
 from flowmap.errors import Conflict, Issue, NotFound, PathKey, ValidationFailed, format_path, pydantic_messages, shown
 from flowmap.service.snapshot import MapSnapshot, SnapshotCache
 from flowmap.store import GraphStore
@@ -73,9 +81,10 @@ def revalidate(cls: type[M], data: dict[str, Any], argument: str) -> M:
 class _References:
     """Collects every dangling reference of one edit, so one error lists them all."""
 
-    def __init__(self, snapshot: MapSnapshot, argument: str) -> None:
+    def __init__(self, snapshot: MapSnapshot, argument: str, new_documents: frozenset[str] | set[str] = frozenset()):
         self.snapshot = snapshot
         self.argument = argument
+        self.new_documents = new_documents
         self.issues: list[Issue] = []
 
     def organization(self, org_id: str | None, path: PathKey) -> None:
@@ -84,7 +93,7 @@ class _References:
 
     def evidence(self, model: Model, prefix: PathKey = ()) -> None:
         for path, ev in evidence_paths(model, prefix):
-            if ev.document not in self.snapshot.documents:
+            if ev.document not in self.snapshot.documents and ev.document not in self.new_documents:
                 self.issues.append(
                     Issue(self.argument, format_path((*path, "document")), f"{ev.document!r} is not a known document")
                 )
@@ -110,6 +119,7 @@ class MapEditor:
         org_id: str,
         change: Callable[[MapSnapshot, Organization | None], Organization],
         must_exist: str | None = None,
+        documents: Sequence[Document] = (),
     ) -> Organization:
         """Read the latest map, build the new state, save it with its audit entry; all under the edit lock.
 
@@ -122,9 +132,9 @@ class MapEditor:
                 raise NotFound(must_exist, f"{must_exist}: no organisation {shown(org_id)} in the map")
             after = change(snapshot, before)
             record = self._record(actor, operation, f"organization:{org_id}", before, after)
-            revision = await self.store.save_organization(after, record)
+            revision = await self.store.save_organization(after, record, documents)
             log.info("%s on organization %r: revision %d", operation, org_id[:200], revision)
-            edit.committed(revision, lambda: snapshot.with_organization(revision, after))
+            edit.committed(revision, lambda: snapshot.with_organization(revision, after, documents))
             return after
 
     async def _engagement(
@@ -237,21 +247,27 @@ class MapEditor:
             actor, "recordTia", engagement_id, change, must_exist="engagementId", expected_version=expected_version
         )
 
-    async def record_certification(self, actor: Actor, org_id: str, certification: Certification) -> Organization:
+    async def record_certification(
+        self, actor: Actor, org_id: str, certification: Certification, documents: Sequence[Document] = ()
+    ) -> Organization:
         """Replaces the organisation's record for that framework (DPF status as last checked).
 
-        The Certification model already refuses a framework that is not a certification list.
+        ``documents``: the sources the evidence cites that the map may not hold yet (the list entry checked),
+        written in the same transaction. The Certification model already refuses a framework that is not a
+        certification list.
         """
 
         def change(snapshot: MapSnapshot, org: Organization | None) -> Organization:
             assert org is not None  # must_exist
-            refs = _References(snapshot, "evidence")
+            refs = _References(snapshot, "evidence", {doc.id for doc in documents})
             refs.evidence(certification)
             refs.check()
             others = [c for c in org.certifications if c.framework is not certification.framework]
             return revalidate(Organization, org.model_dump() | {"certifications": [*others, certification]}, "input")
 
-        return await self._organization(actor, "recordDpfStatus", org_id, change, must_exist="organizationId")
+        return await self._organization(
+            actor, "recordDpfStatus", org_id, change, must_exist="organizationId", documents=documents
+        )
 
     async def attach_evidence_to_organization(self, actor: Actor, org_id: str, evidence: Evidence) -> Organization:
         def change(snapshot: MapSnapshot, org: Organization | None) -> Organization:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import gc
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -112,13 +112,16 @@ class MapSnapshot:
         versions = {**self.versions, engagement.key: version}
         return MapSnapshot(revision, tables, versions, details, self.revision, affected)
 
-    def with_organization(self, revision: int, organization: Organization) -> MapSnapshot:
-        """This snapshot with one organisation created or replaced, at ``revision``."""
+    def with_organization(
+        self, revision: int, organization: Organization, documents: Sequence[Document] = ()
+    ) -> MapSnapshot:
+        """This snapshot with one organisation (and the documents written with it) created or replaced."""
         t = self.tables
         details = self.details or _Details(t, {})
         organizations = {**t.organizations, organization.id: organization}
+        docs = {**t.documents, **{doc.id: doc for doc in documents}}
         tables = MapTables(
-            list(organizations.values()), list(t.documents.values()), t.legal_references, list(t.edges), details
+            list(organizations.values()), list(docs.values()), t.legal_references, list(t.edges), details
         )
         # An organisation in a group (parent or subsidiary, before or after): the whole group's engagements count,
         # as a parent's listing or rules may cover its subsidiaries.

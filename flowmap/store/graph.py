@@ -13,7 +13,7 @@ from uuid import uuid4
 from flowmap.domain.audit import AuditEntry, AuditRecord
 from flowmap.domain.categories import taxonomy
 from flowmap.domain.countries import all_countries
-from flowmap.domain.models import Citation, Engagement, FlowMap, Organization
+from flowmap.domain.models import Citation, Document, Engagement, FlowMap, Organization
 from flowmap.domain.tables import MapTables
 from flowmap.errors import Conflict, StoreIncompatible, StoreUnavailable
 from flowmap.store import bulk, rows
@@ -355,10 +355,14 @@ class GraphStore:
         prefix = len(q.VERSION_PREFIX)
         return {r["key"][prefix:]: int(r["value"]) for r in await self._read(q.read_versions(self.dialect))}
 
-    async def save_organization(self, org: Organization, record: AuditRecord) -> int:
-        """Create or replace one organisation (its parent link included). References are checked by the caller."""
+    async def save_organization(
+        self, org: Organization, record: AuditRecord, documents: Sequence[Document] = ()
+    ) -> int:
+        """Create or replace one organisation (its parent link included), with the ``documents`` its new facts cite
+        created or replaced in the same transaction. References are checked by the caller."""
         d = self.dialect
-        statements = [*q.upsert_nodes(ORGANIZATION, [rows.organization_row(org)], d), q.delete_parent(org.id, d)]
+        statements = [*q.upsert_nodes(DOCUMENT, [rows.document_row(doc) for doc in documents], d)]
+        statements += [*q.upsert_nodes(ORGANIZATION, [rows.organization_row(org)], d), q.delete_parent(org.id, d)]
         if org.parent:
             statements += q.upsert_rels(PART_OF, [rows.parent_row(org)], d)
         return (await self.commit(statements, record)).revision
