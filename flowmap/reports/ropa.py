@@ -18,7 +18,7 @@ from flowmap.domain.assess import Engine, destinations, regime_of
 from flowmap.domain.chains import DEFAULT_MAX_DEPTH, Reach, Walk
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
-from flowmap.domain.models import Role
+from flowmap.domain.models import Organization, Role
 from flowmap.domain.results import Status, Transfer, worst_status
 from flowmap.domain.tables import Edge, MapTables, category_keys
 from flowmap.reports.common import (
@@ -124,9 +124,12 @@ class Activity:
     transfers: tuple[RopaTransfer, ...]
     retention: str
     engagements: tuple[str, ...]
+    unjudged: str | None = None  # why no transfer was judged: no regime governs the controller's data
 
     @property
     def status(self) -> str:
+        if self.unjudged:
+            return "not judged"
         if not self.transfers:
             return "no third-country transfer"
         return worst_status([t.status for t in self.transfers]).value
@@ -143,7 +146,7 @@ class Activity:
             categories_text(self.categories),
             ", ".join(special) or "none recorded",
             "\n".join(self.recipients) or "none recorded",
-            "\n".join(t.text() for t in self.transfers) or "none on this date",
+            "\n".join(t.text() for t in self.transfers) or (self.unjudged or "none on this date"),
             self.status,
             self.retention,
             NOT_RECORDED,
@@ -216,7 +219,18 @@ def _activity(engine: Engine, client: str, purpose: str, edges: list[Edge], max_
         transfers=tuple(transfers),
         retention=retention_text(org.retention, categories) if org else NOT_RECORDED,
         engagements=tuple(e.key for e in edges),
+        unjudged=_unjudged(org) if None in groups else None,
     )
+
+
+def _unjudged(org: Organization | None) -> str:
+    """No regime: say why, so an empty transfer section is not read as "no transfers"."""
+    where = (
+        f"is established in {country_name(org.country)}, outside the regimes flowmap applies"
+        if org and org.country
+        else f"has its country {NOT_RECORDED}"
+    )
+    return f"not judged: the controller {where}, and its engagements name no regime (e.g. GDPR Art. 3(2))"
 
 
 def _transfer(engine: Engine, activity: str, controller: str, importer: str, reach: Reach, t: Transfer) -> RopaTransfer:

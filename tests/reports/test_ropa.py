@@ -91,6 +91,12 @@ def test_ropa_csv_for_every_controller(seeded: Path) -> None:
     be = [r for r in rows if r["activity"].startswith("demo.client-be:")]
     # the retired 2017 pilot is not an activity today; the contact centre reaches four sub-processors
     assert not any("interactions:2017" in r["engagements"] for r in be)
+    # Interactions' own data (US controller, no regime named) is not judged, and the row says so
+    own = next(r for r in rows if r["engagements"] == "interactions>google")
+    assert own["transfer status [Art. 30(1)(e)]"] == "not judged"
+    assert own["third-country transfers [Art. 30(1)(e)]"].startswith(
+        "not judged: the controller is established in United States (US)"
+    )
     centre = next(r for r in be if r["engagements"] == "demo.client-be>interaction-force")
     recipients = centre["recipients [Art. 30(1)(d)]"]
     assert recipients.count("sub-processor via interaction-force") == 4
