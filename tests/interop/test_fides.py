@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from flowmap.cli import app
 
 runner = CliRunner()
+EXAMPLE = Path(__file__).parent / "fixtures" / "acme-fides.yml"
 
 
 def _manifest() -> Taxonomy:
@@ -65,13 +66,16 @@ def _manifest() -> Taxonomy:
     return Taxonomy(organization=[org], system=[crm, relay])
 
 
-def _write(taxonomy: Taxonomy, path: Path) -> Path:
-    """As fides writes manifests: a list per resource type."""
+def _write(taxonomy: Taxonomy, path: Path | None) -> Any:
+    """As fides writes manifests: a list per resource type (the text itself without a path)."""
     body = {
         "organization": [o.model_dump(mode="json") for o in taxonomy.organization],
         "system": [s.model_dump(mode="json") for s in taxonomy.system],
     }
-    path.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+    text = yaml.safe_dump(body, sort_keys=False)
+    if path is None:
+        return text
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -112,18 +116,26 @@ def test_a_fideslang_manifest_round_trips_field_by_field(seeded: Path, tmp_path:
     assert len(again.system) > len(original.system)
 
 
+def test_the_checked_in_example_is_what_fideslang_writes() -> None:
+    """README's example manifest: fideslang's models, dumped as fides writes manifests (regenerate: run this file)."""
+    assert EXAMPLE.read_text(encoding="utf-8") == _write(_manifest(), None)
+
+
 def test_the_import_is_one_audited_change_that_adds_to_the_map(seeded: Path, tmp_path: Path) -> None:
-    manifest = _write(_manifest(), tmp_path / "fides.yaml")
+    manifest = EXAMPLE
     assert runner.invoke(app, ["import", str(manifest)]).exit_code == 0
+    again = runner.invoke(app, ["import", str(manifest)])  # the same manifest again changes nothing but the log
+    assert again.exit_code == 0 and "5 engagements" in again.stderr
     lines = runner.invoke(app, ["export"]).stdout.splitlines()
     dump = [json.loads(line.rstrip(",")) for line in lines if line.startswith("{") and line.rstrip(",").endswith("}")]
     audit = [r for r in dump if r.get("operation") == "importFides"]
-    assert len(audit) == 1 and audit[0]["after"]["engagements"] == 5  # 3 declarations, the egress and the ingress
+    assert len(audit) == 2 and audit[0]["after"]["engagements"] == 5  # 3 declarations, the egress and the ingress
     engagements = {r["id"]: r for r in dump if "from" in r and "role" in r}
     relay = engagements["acme-crm>mail-relay:fides-egress"]
     assert (relay["role"], relay["categories"]) == ("P2P", ["user.contact.email"])  # the chain reaches the relay
     stats = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
     assert stats["nodes"]["Organization"] == 29 + 3  # the seed map stays; the manifest adds to it
+    assert stats["relationships"]["ENGAGES"] == 29 + 5  # importing it twice added them once
     assert stats["nodes"]["Document"] == 6 + 1  # the manifest itself, as the evidence's document
 
 
@@ -151,3 +163,7 @@ def test_fideslang_itself_refuses_a_bad_manifest(seeded: Path, tmp_path: Path, m
     path.write_text(yaml.safe_dump(body))
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 2 and message in result.stderr, result.output
+
+
+if __name__ == "__main__":
+    EXAMPLE.write_text(_write(_manifest(), None), encoding="utf-8")
