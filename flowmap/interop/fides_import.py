@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +71,7 @@ class _Importer:
 
     def evidence(self, section: str, quote: str, note: dict[str, Any] | None = None) -> list[Evidence]:
         words = quote.split()
-        text = " ".join(words[:20]) or section
+        text = " ".join(words[:20])[:400] or section[:400]
         return [
             Evidence(
                 document=self.doc.id,
@@ -218,13 +220,23 @@ class _Importer:
             self.issues.append(Issue(self.source, path, f"declares engagement {e.key!r} twice"))
         self.engagements[e.key] = e
 
+    def guarded(self, path: str, step: Callable[[], None]) -> None:
+        """A value fideslang accepts but the map refuses (a control character, 2000+ characters) is an issue
+        naming the resource, not a crash."""
+        try:
+            step()
+        except ValidationError as exc:
+            self.issues += [
+                Issue(self.source, f"{path}{format_path(p)}", m) for p, m in pydantic_messages(exc.errors())
+            ]
+
     def run(self) -> FidesImport:
         t = self.taxonomy
         for i, org in enumerate(t.organization):
-            self.organization(i, org)
+            self.guarded(f"organization[{i}]", partial(self.organization, i, org))
         systems = {s.fides_key for s in t.system}
         for i, system in enumerate(t.system):
-            self.system(i, system)
+            self.guarded(f"system[{i}]", partial(self.system, i, system))
         declared: dict[str, list[str]] = defaultdict(list)
         for system in t.system:
             cats = declared[self.org_id(system.fides_key)]

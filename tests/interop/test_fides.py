@@ -149,6 +149,15 @@ def test_a_manifest_with_an_unknown_category_writes_nothing(seeded: Path, tmp_pa
     assert runner.invoke(app, ["stats", "--json"]).stdout == before
 
 
+def test_a_name_the_map_refuses_is_named_not_a_crash(seeded: Path, tmp_path: Path) -> None:
+    body = {"system": [s.model_dump(mode="json") for s in _manifest().system]}
+    body["system"][1]["name"] = "Mail\x00relay"
+    path = tmp_path / "nul.yml"
+    path.write_text(yaml.safe_dump(body))
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2 and "system[1]" in result.stderr and "U+0000" in result.stderr, result.output
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
