@@ -110,6 +110,11 @@ def _graphml_value(value: Any) -> str:
     return str(value)
 
 
+def _text(value: Any) -> str:
+    """Escaped element text; a carriage return as a character reference, or XML parsers turn it into a newline."""
+    return escape(_graphml_value(value), {"\r": "&#13;"})
+
+
 def to_graphml(graph: Graph) -> str:
     """GraphML 1.0 with typed keys (Gephi and yEd map them to labels, colours and filters)."""
     out = [
@@ -125,7 +130,7 @@ def to_graphml(graph: Graph) -> str:
     out.append('  <graph id="flowmap" edgedefault="directed">')
 
     def data(scope: str, attrs: Attrs) -> list[str]:
-        return [f'      <data key="{scope}_{k}">{escape(_graphml_value(v))}</data>' for k, v in attrs.items()]
+        return [f'      <data key="{scope}_{k}">{_text(v)}</data>' for k, v in attrs.items()]
 
     for node_id, attrs in graph.nodes:
         out += [f"    <node id={quoteattr(node_id)}>", *data("n", attrs), "    </node>"]

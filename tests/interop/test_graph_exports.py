@@ -131,6 +131,23 @@ async def test_cypher_script_with_hostile_names_parses_statement_by_statement(tm
     assert "date('2021-01-01')" in script
 
 
+async def test_graphml_and_json_keep_hostile_names_exactly(tmp_path: Path) -> None:
+    from flowmap.interop.graph import read_graph, to_graphml, to_node_link_json
+
+    store = await open_store(Settings(store=StoreKind.EMBEDDED, data_dir=tmp_path / "data"))
+    try:
+        await store.write_map(_hostile_map())
+        graph = await read_graph(store)
+    finally:
+        await store.close()
+    (tmp_path / "h.graphml").write_text(to_graphml(graph), encoding="utf-8")
+    read = nx.read_graphml(tmp_path / "h.graphml")
+    assert read.nodes["organization:evil"]["label"] == HOSTILE
+    assert next(iter(read.edges(data=True)))[2]["service"] == HOSTILE
+    linked = nx.node_link_graph(json.loads(to_node_link_json(graph)), edges="links")
+    assert linked.nodes["organization:evil"]["label"] == HOSTILE
+
+
 @pytest.mark.neo4j
 async def test_cypher_script_recreates_the_map_in_neo4j(tmp_path: Path, neo4j_target) -> None:
     if neo4j_target.settings is None:
