@@ -25,9 +25,11 @@ _LEGAL_FORMS = (
     r"C\.V\.B\.A\.|CVBA|CV|B\.V\.|BV|N\.V\.|NV|SAS|SARL|SRL|SPRL|S\.A\.|SA|Sàrl|Corp\.|Corporation|LLP|Pty Ltd|A/S|AB|"
     r"Oy|S\.p\.A\.|UG|e\.V\.|eG|VZW|ASBL|V\.O\.F\.|VOF|Comm\.V\.|CommV|SNC|SCS|GbR|OHG|e\.K\."
 )
-_WORD = r"(?:[A-Z][\w&|'’.-]*[\w|]|[A-Z]|&|de|van|der|den|du|des|la|le)"
+# Word lengths are bounded: "X'X'X'..." (1 MB) made every capital start a scan to the end of the text.
+_WORD = r"(?:[A-Z][\w&|'’.-]{0,80}[\w|]|[A-Z]|&|de|van|der|den|du|des|la|le)"
 _ORG = re.compile(
-    rf"(?<![\w])(?P<name>(?:[A-Z][\w&|'’.-]*[\w|])(?:[ ]{_WORD}){{0,4}}?)(?:,)?[ ](?P<form>{_LEGAL_FORMS})(?![\w])"
+    rf"(?<![\w])(?P<name>(?:[A-Z][\w&|'’.-]{{0,80}}[\w|])(?:[ ]{_WORD}){{0,4}}?)(?:,)?[ ]"
+    rf"(?P<form>{_LEGAL_FORMS})(?![\w])"
 )
 # Words before a company name that are not part of it: articles, greetings, document titles ("Datenschutzhinweise der").
 _LEADING = re.compile(

@@ -109,8 +109,10 @@ _PURPOSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 _UP = "A-ZÀ-ÖØ-Þ"  # capitals with accents: "Österreichische Post", "Électricité"
-_NAME = (rf"(?-i:(?:[{_UP}][\w&'+]*(?:\.[A-Za-z]+)*|[a-z]+[A-Z][\w]*)(?:[ ](?:[{_UP}][\w&'+-]*|&|de|van|der|den))"
-         r"{0,3})")  # fmt: skip
+# A name starts a word, and each part is bounded: unanchored and unbounded, a 64 KB word without spaces cost minutes
+# (every position started a match that ran to the word's end), a denial of service through vendorCheck.
+_NAME = (rf"(?-i:(?<!\w)(?:[{_UP}][\w&'+]{{0,80}}(?:\.[A-Za-z]{{1,40}}){{0,6}}|[a-z]{{1,40}}[A-Z][\w]{{0,80}})"
+         rf"(?:[ ](?:[{_UP}][\w&'+-]{{0,80}}|&|de|van|der|den)){{0,3}})")  # fmt: skip
 _LEGAL = re.compile(
     r"(?:,?\s+(?:LLC|L\.L\.C\.|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|GmbH|AG|KG|SE|B\.V\.|BV|N\.V\.|NV|SA|S\.A\.|"
     r"SAS|SARL|SRL|SPRL|Corp\.?|Corporation|LLP|Pty|Pvt|Private Limited|Co\.?|eG|V\.O\.F\.|VOF|OÜ|S\.à r\.l\.|"
@@ -307,7 +309,7 @@ class _Collector:
 
 
 def _lexicon_mentions(c: _Collector) -> list[tuple[int, int]]:
-    doc, taken = c.doc, []
+    doc, taken, cued = c.doc, [], {}
     matches = [(m, _VENDOR_BY_ALIAS.get(m.group())) for m in _vendor_pattern().finditer(doc.folded)]
     self_hosted = {  # "Matomo, dat op onze eigen server draait": then no mention of Matomo is a recipient
         v.name for m, v in matches if v and _SELF_HOSTED.search(doc.seg(doc.segment_at(m.start()) or _NO_SEGMENT))
@@ -319,7 +321,7 @@ def _lexicon_mentions(c: _Collector) -> list[tuple[int, int]]:
         if seg is None or not c.ok_segment(seg) or _negated(doc, seg, m.start()):
             continue
         row = _row_of(doc, m.start())
-        if vendor.kind == "company" and not (_CUE.search(doc.seg(seg)) or row):
+        if vendor.kind == "company" and not (row or _cued(doc, m.start(), cued)):
             continue  # "Google", "Microsoft": named for many reasons; a product name is named for its use
         if _retired_after(doc, seg, m.end()):
             continue
@@ -372,13 +374,18 @@ def _brand_like(name: str) -> bool:
     return bool(re.search(r"[a-z][A-Z]|^[A-Z0-9]{2,}\b|\d", name)) or bool(_LEGAL.search(name))
 
 
-def _cued(doc: Doc, pos: int) -> bool:
+def _cued(doc: Doc, pos: int, memo: dict[int, bool]) -> bool:
+    """Whether the sentence at ``pos`` has a cue word; once per sentence (a 1 MB one may hold 100k names)."""
     seg = doc.segment_at(pos)
-    return seg is not None and bool(_CUE.search(doc.seg(seg)))
+    if seg is None:
+        return False
+    if seg.start not in memo:
+        memo[seg.start] = bool(_CUE.search(doc.seg(seg)))
+    return memo[seg.start]
 
 
 def _pattern_mentions(c: _Collector, taken: list[tuple[int, int]]) -> None:
-    doc = c.doc
+    doc, cued = c.doc, {}
     patterns = [p for lang in doc.languages for p in _GENERIC.get(lang, ())]
     for pattern, strict in [*patterns, (_APPOSITIVE, False), (_WITH_LEGAL_FORM, False)]:
         for m in pattern.finditer(doc.folded):
@@ -388,7 +395,9 @@ def _pattern_mentions(c: _Collector, taken: list[tuple[int, int]]) -> None:
                 start, end = m.span(group)
                 if any(a < end and start < b for a, b in taken):
                     continue
-                if pattern is _WITH_LEGAL_FORM and (not _cued(doc, start) or self_reference(doc, start, m.end("form"))):
+                if pattern is _WITH_LEGAL_FORM and (
+                    not _cued(doc, start, cued) or self_reference(doc, start, m.end("form"))
+                ):
                     continue
                 if pattern is _WITH_LEGAL_FORM:  # "Dienst der InnoCraft Ltd.": the company is after the genitive
                     genitive = re.match(r"(?:\S+ )+?(?:der|des) (?=\S)", doc.folded[start:end])
