@@ -52,8 +52,9 @@ def _set_fields(model: Any, kept: set[str], where: str) -> list[str]:
     """The fields a manifest set, to something other than their default, that flowmap does not keep."""
     out = []
     for name in sorted(model.model_fields_set - kept):
+        default = type(model).model_fields[name].get_default(call_default_factory=True)
         value = getattr(model, name)
-        if value not in (None, [], {}, False) and value != type(model).model_fields[name].default:
+        if value != default and value not in (None, [], {}):
             out.append(f"{where}.{name}")
     return out
 

@@ -44,6 +44,7 @@ def _manifest() -> Taxonomy:
                 data_categories=["user.contact.email"],
                 data_subjects=["customer", "prospect"],
                 retention_period="2 years",
+                flexible_legal_basis_for_processing=False,
             ),
         ],
     )
@@ -94,6 +95,7 @@ def test_a_fideslang_manifest_round_trips_field_by_field(seeded: Path, tmp_path:
     assert imported.exit_code == 0, imported.output
     assert "lossy: system[0].privacy_declarations[1].retention_period" in imported.stderr
     assert "lossy: system[1].uses_cookies" in imported.stderr
+    assert "lossy: system[0].privacy_declarations[1].flexible_legal_basis_for_processing" in imported.stderr
     out = tmp_path / "export.yml"
     exported = runner.invoke(app, ["export", "--format", "fides", "--output", str(out)])
     assert exported.exit_code == 0, exported.output
