@@ -10,6 +10,7 @@ from pydantic_core import ErrorDetails
 
 PathKey = tuple[str | int, ...]
 _MAX_SHOWN = 80
+MAX_LISTED = 50  # issues spelled out in a message: a 100k-row file may have 100k, the first ones say enough
 
 
 class FlowmapError(Exception):
@@ -66,8 +67,9 @@ class ValidationFailed(FlowmapError):
 
     def __init__(self, issues: list[Issue], outcome: str = "nothing was written") -> None:
         self.issues = issues
-        lines = "\n".join(f"  - {i}" for i in issues)
-        super().__init__(f"{len(issues)} validation error(s); {outcome}:\n{lines}")
+        lines = "\n".join(f"  - {i}" for i in issues[:MAX_LISTED])
+        more = f"\n  ... and {len(issues) - MAX_LISTED} more" if len(issues) > MAX_LISTED else ""
+        super().__init__(f"{len(issues)} validation error(s); {outcome}:\n{lines}{more}")
 
 
 class NotFound(FlowmapError):

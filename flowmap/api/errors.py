@@ -13,7 +13,7 @@ from typing import Any
 
 from strawberry.extensions import MaskErrors
 
-from flowmap.errors import Conflict, FlowmapError, Issue, NotFound, ValidationFailed
+from flowmap.errors import MAX_LISTED, Conflict, FlowmapError, Issue, NotFound, ValidationFailed
 from graphql import GraphQLError
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -34,8 +34,10 @@ def field_of(issue: Issue) -> str:
 def domain_extensions(exc: FlowmapError) -> dict[str, Any]:
     extensions: dict[str, Any] = {"code": exc.code}
     if isinstance(exc, ValidationFailed):
-        issues = [{"field": field_of(i), "message": i.message} for i in exc.issues]
+        issues = [{"field": field_of(i), "message": i.message} for i in exc.issues[:MAX_LISTED]]
         extensions |= {"field": issues[0]["field"] if issues else None, "issues": issues}
+        if len(exc.issues) > MAX_LISTED:
+            extensions["more"] = len(exc.issues) - MAX_LISTED
     elif isinstance(exc, NotFound):
         extensions["field"] = exc.field
     elif isinstance(exc, Conflict):
@@ -45,7 +47,10 @@ def domain_extensions(exc: FlowmapError) -> dict[str, Any]:
 
 def _message(exc: FlowmapError) -> str:
     if isinstance(exc, ValidationFailed):
-        return "; ".join(f"{field_of(i)}: {i.message}" for i in exc.issues)
+        more = len(exc.issues) - MAX_LISTED
+        return "; ".join(f"{field_of(i)}: {i.message}" for i in exc.issues[:MAX_LISTED]) + (
+            f"; and {more} more" if more > 0 else ""
+        )
     return str(exc)
 
 

@@ -309,7 +309,7 @@ class _Collector:
 
 
 def _lexicon_mentions(c: _Collector) -> list[tuple[int, int]]:
-    doc, taken, cued = c.doc, [], {}
+    doc, taken, cued = c.doc, [], dict[int, bool]()
     matches = [(m, _VENDOR_BY_ALIAS.get(m.group())) for m in _vendor_pattern().finditer(doc.folded)]
     self_hosted = {  # "Matomo, dat op onze eigen server draait": then no mention of Matomo is a recipient
         v.name for m, v in matches if v and _SELF_HOSTED.search(doc.seg(doc.segment_at(m.start()) or _NO_SEGMENT))
@@ -385,7 +385,7 @@ def _cued(doc: Doc, pos: int, memo: dict[int, bool]) -> bool:
 
 
 def _pattern_mentions(c: _Collector, taken: list[tuple[int, int]]) -> None:
-    doc, cued = c.doc, {}
+    doc, cued = c.doc, dict[int, bool]()
     patterns = [p for lang in doc.languages for p in _GENERIC.get(lang, ())]
     for pattern, strict in [*patterns, (_APPOSITIVE, False), (_WITH_LEGAL_FORM, False)]:
         for m in pattern.finditer(doc.folded):

@@ -13,21 +13,40 @@ quote at ``input.evidence[0].quote``, not again in every nested evidence list of
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import csv
 import json
 import re
-from collections.abc import AsyncIterator
+import shutil
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from flowmap.cli import app as cli
 from flowmap.domain.models import FlowMap
-from flowmap.settings import Settings, StoreKind
+from flowmap.errors import ValidationFailed
+from flowmap.ingest.seeds import load_seed_map
+from flowmap.settings import Settings, StoreKind, get_settings
 from flowmap.store import open_store
+from flowmap.store.bulk import write_bulk
 from tests.api.conftest import Api, serve
-from tests.security.conftest import map_digest
-from tests.security.hostile import CORPUS, SAMPLE, Hostile, expected_stored
+from tests.conftest import MINI_SEEDS
+from tests.security.conftest import map_digest, store_digest
+from tests.security.hostile import (
+    CORPUS,
+    LONG_LIST_ITEMS,
+    MB,
+    SAMPLE,
+    Hostile,
+    deep_json,
+    deep_list,
+    expected_stored,
+)
 
 DOC = "doc.acme.policy"  # the mini map (tests/fixtures/mini_seeds): each write reloads less
 EVIDENCE = {"document": DOC, "section": "register", "quote": "entry added by the test", "note": "a reviewer's note"}
@@ -407,3 +426,268 @@ async def test_the_corpus_through_every_mutation_field(mini_api: Api, live_slots
     # free text takes the injection strings verbatim; ids and codes refuse them
     assert totals["upsertOrganization:input.name"]["stored"] >= 20
     assert totals["upsertOrganization:input.id"]["stored"] == 0
+
+
+# -- the loaders ------------------------------------------------------------------------------------------------------
+
+FILE_CORPUS = tuple(h for h in CORPUS if not h.json_only)  # UTF-8 files cannot hold a lone surrogate
+
+
+def _mini_with_description(directory: Path, value: str) -> Path:
+    """The mini seeds with acme's description set to ``value``, written as a YAML double-quoted scalar (JSON's
+    escapes are YAML's; DEL must be escaped too, YAML forbids it raw)."""
+    seeds = directory / "seeds"
+    shutil.copytree(MINI_SEEDS, seeds, dirs_exist_ok=True)
+    scalar = json.dumps(value, ensure_ascii=False)
+    for raw in ("\x7f", "\x85", "\u2028", "\u2029"):  # YAML forbids DEL raw, and folds its line breaks
+        scalar = scalar.replace(raw, f"\\u{ord(raw):04x}")
+    text = (seeds / "map.yaml").read_text(encoding="utf-8")
+    anchor = "    legal_name: Acme, LLC\n"
+    assert anchor in text
+    (seeds / "map.yaml").write_text(text.replace(anchor, f"{anchor}    description: {scalar}\n"), encoding="utf-8")
+    return seeds
+
+
+@pytest.mark.parametrize("hostile", FILE_CORPUS, ids=str)
+def test_the_seed_loader_keeps_or_refuses_each_value(tmp_path: Path, hostile: Hostile) -> None:
+    seeds = _mini_with_description(tmp_path, hostile.value)
+    try:
+        loaded = load_seed_map(seeds)
+    except ValidationFailed as exc:
+        (issue,) = exc.issues
+        assert (issue.file, issue.path) == ("seeds/map.yaml", "organizations[1].description"), issue
+        assert issue.line is not None and len(str(exc)) < 2000
+        return
+    acme = next(o for o in loaded.organizations if o.id == "acme")
+    assert acme.description == expected_stored(hostile.value)
+
+
+YAML_ATTACKS = {
+    "10k-nested-lists": "organizations: " + deep_list(),
+    "10k-nested-maps": "organizations: " + deep_json().replace('"a":', "a: "),
+    "alias-bomb": "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)),
+    "self-alias": "organizations: &a [*a]\n",
+    "complex-key": "? [a, b]\n: 1\n",
+    "duplicate-key": "description: a\ndescription: b\n",
+    "python-tag": 'organizations: !!python/object/apply:os.system ["echo owned"]\n',
+    "python-scalar-tag": "description: !!python/name:os.system\n",
+    "5000-digit-int": "fictional: " + "9" * 5000 + "\n",
+    "raw-nul": "description: a\x00b\n",
+    "100k-items": "organizations: [" + ", ".join(["x"] * LONG_LIST_ITEMS) + "]\n",
+}
+
+
+@pytest.mark.parametrize("attack", sorted(YAML_ATTACKS))
+def test_structural_yaml_attacks_are_refused_with_the_file(tmp_path: Path, attack: str) -> None:
+    """Each is a ValidationFailed naming the file, in well under a second: no traceback, no hang, no code run."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(MINI_SEEDS, seeds)
+    (seeds / "zz_attack.yaml").write_text(YAML_ATTACKS[attack], encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        load_seed_map(seeds)
+    assert any(i.file == "seeds/zz_attack.yaml" for i in caught.value.issues), caught.value
+    assert len(str(caught.value)) < 20_000
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The CLI on a fresh embedded store in tmp_path, seeded with the mini map."""
+    monkeypatch.setenv("FLOWMAP_STORE", "embedded")
+    monkeypatch.setenv("FLOWMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FLOWMAP_SEEDS_DIR", str(MINI_SEEDS))
+    get_settings.cache_clear()
+    assert CliRunner().invoke(cli, ["seed"]).exit_code == 0
+    yield tmp_path / "data"
+    get_settings.cache_clear()
+
+
+async def _embedded_digest(data: Path) -> tuple[str, FlowMap]:
+    store = await open_store(Settings(store=StoreKind.EMBEDDED, data_dir=data))
+    try:
+        flow_map = await store.read_map()
+        return await store_digest(store), flow_map
+    finally:
+        await store.close()
+
+
+def test_flowmap_seed_stores_or_refuses_hostile_values(cli_env: Path, tmp_path: Path) -> None:
+    """Through the CLI into the store: exit 0 and read back verbatim, or exit 2 naming file and line, map untouched."""
+    for hostile in SAMPLE:
+        if hostile.json_only:
+            continue
+        before, _ = asyncio.run(_embedded_digest(cli_env))
+        seeds = _mini_with_description(tmp_path / hostile.name, hostile.value)
+        result = CliRunner().invoke(cli, ["seed", "--seeds-dir", str(seeds)])
+        after, flow_map = asyncio.run(_embedded_digest(cli_env))
+        if result.exit_code == 0:
+            acme = next(o for o in flow_map.organizations if o.id == "acme")
+            assert acme.description == expected_stored(hostile.value), hostile.name
+        else:
+            assert result.exit_code == 2, (hostile.name, result.output[-500:])
+            assert "map.yaml:" in result.output and "organizations[1].description" in result.output
+            assert after == before, f"a refused seed ({hostile.name}) changed the store"
+
+
+def _bulk_with_name(directory: Path, flow_map: FlowMap, value: str) -> Path:
+    write_bulk(flow_map, directory)
+    path = directory / "organizations.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    name = table[0].index("name")
+    for row in table[1:]:
+        if row[0] == "acme":
+            row[name] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(table)
+    return directory
+
+
+def test_flowmap_import_stores_or_refuses_hostile_values(cli_env: Path, tmp_path: Path, mini_map: FlowMap) -> None:
+    """The bulk CSV import, all or nothing: the value is imported verbatim, or exit 2 names file, line and column."""
+    outcomes = {}
+    for hostile in SAMPLE:
+        if hostile.json_only:
+            continue
+        before, _ = asyncio.run(_embedded_digest(cli_env))
+        bulk = _bulk_with_name(tmp_path / f"bulk-{hostile.name}", mini_map, hostile.value)
+        result = CliRunner().invoke(cli, ["import", str(bulk)])
+        after, flow_map = asyncio.run(_embedded_digest(cli_env))
+        if result.exit_code == 0:
+            acme = next(o for o in flow_map.organizations if o.id == "acme")
+            assert acme.name == hostile.value, (hostile.name, acme.name[:80])
+            outcomes[hostile.name] = "stored"
+        else:
+            assert result.exit_code == 2, (hostile.name, result.output[-800:])
+            assert "organizations.csv" in result.output and "name" in result.output, result.output[-800:]
+            assert len(result.output) < 20_000
+            assert after == before, f"a refused import ({hostile.name}) changed the store"
+            outcomes[hostile.name] = "refused"
+    assert outcomes["nul"] == "refused" and outcomes["rtl-override"] == "stored"
+
+
+# -- the vendor check (document intake, extraction, the candidate) -------------------------------------------------
+
+VENDOR = """query ($input: VendorCheckInput!) {
+  vendorCheck(input: $input) { vendor { name } facts { kind value span { start end quote } } findings { rule } }
+}"""
+POLICY = "Acme Cloud Ltd hosts customer data with Amazon Web Services in the United States under the SCCs. "
+
+
+def _vendor_inputs(value: str) -> dict[str, dict[str, Any]]:
+    encoded = base64.b64encode(value.encode("utf-8", "surrogatepass")).decode()
+    return {
+        "input.documents[0].name": {"documents": [{"name": value, "text": POLICY}]},
+        "input.documents[0].text": {"documents": [{"name": "policy.txt", "text": POLICY + value}]},
+        "input.documents[0].base64": {"documents": [{"name": "policy.txt", "base64": encoded}]},
+        "input.facts[0].value": {"facts": [{"kind": "RECIPIENT", "value": value, "quote": "we use them"}]},
+        "input.facts[0].quote": {"facts": [{"kind": "ORGANIZATION", "value": "Acme", "quote": value}]},
+        "input.facts[0].detail.country": {
+            "facts": [{"kind": "ORGANIZATION", "value": "Acme", "quote": "Acme", "detail": {"country": value}}]
+        },
+        "input.facts[0].detail.purpose": {
+            "facts": [{"kind": "RECIPIENT", "value": "Acme", "quote": "Acme", "detail": {"purpose": value}}]
+        },
+        "input.clientCountry": {
+            "facts": [{"kind": "ORGANIZATION", "value": "Acme", "quote": "Acme"}],
+            "clientCountry": value,
+        },
+        "input.clientId": {"facts": [{"kind": "ORGANIZATION", "value": "Acme", "quote": "Acme"}], "clientId": value},
+    }
+
+
+async def test_the_corpus_through_the_vendor_check(mini_api: Api) -> None:
+    """Each field of the check: a report whose evidence quotes are the text's own characters, or an error naming the
+    field; and never a write (the check only reads the map)."""
+    before = await store_digest(mini_api.store)
+    outcomes: dict[str, int] = {"report": 0, "refused": 0}
+    for hostile in CORPUS:
+        for field, data in _vendor_inputs(hostile.value).items():
+            if field.startswith("input.documents") and (hostile not in SAMPLE or len(hostile.value) >= MB):
+                continue  # each document is read and extracted: one of each kind; a megabyte has its own test below
+            response = await mini_api.http.post(
+                "/graphql",
+                content=json.dumps({"query": VENDOR, "variables": {"input": data}}, ensure_ascii=True),
+                headers={"Content-Type": "application/json"},
+            )
+            assert response.status_code in (200, 400), (hostile.name, field, response.status_code)
+            body = response.json()
+            if response.status_code == 400:
+                assert hostile.json_only and body["errors"][0]["message"].startswith("variables.input"), body
+                outcomes["refused"] += 1
+                continue
+            if "errors" in body:
+                (error,) = body["errors"]
+                ext = error["extensions"]
+                assert ext["code"] in ("VALIDATION_FAILED", "NOT_FOUND", "INTAKE_FAILED"), (hostile.name, field, error)
+                named = {ext.get("field"), *(i["field"] for i in ext.get("issues", []))}
+                assert ext["code"] == "INTAKE_FAILED" or any(f and field.startswith(f) for f in named), (field, ext)
+                assert len(error["message"]) < 4000
+                outcomes["refused"] += 1
+                continue
+            report = body["data"]["vendorCheck"]
+            text = POLICY + hostile.value if field == "input.documents[0].text" else None
+            for fact in report["facts"]:
+                span = fact["span"]
+                if text is not None:
+                    assert text[span["start"] : span["end"]] == span["quote"], (hostile.name, fact)
+            outcomes["report"] += 1
+    assert outcomes["report"] > 0 and outcomes["refused"] > 0
+    assert await store_digest(mini_api.store) == before
+
+
+@pytest.mark.parametrize("text", ["x" * MB, "\u202e" * (MB // 3)], ids=["word", "rtl"])
+async def test_a_megabyte_document_is_read_in_bounded_time(mini_api: Api, text: str) -> None:
+    response = await mini_api.post(VENDOR, {"input": {"documents": [{"name": "big.txt", "text": text}]}})
+    assert response.status_code == 200 and "errors" not in response.json(), response.text[:500]
+
+
+# -- very long lists and deep nesting ------------------------------------------------------------------------------
+
+
+async def test_a_100k_item_list_is_stored_verbatim_or_refused(mini_api: Api) -> None:
+    aliases = [f"alias-{i}" for i in range(LONG_LIST_ITEMS)]
+    org = {"id": "long.org", "name": "Long", "aliases": aliases, "evidence": [EVIDENCE]}
+    response = await mini_api.post(
+        "mutation ($input: OrganizationInput!) { upsertOrganization(input: $input) { id } }", {"input": org}
+    )
+    body = response.json()
+    if "errors" in body:
+        assert body["errors"][0]["extensions"]["field"].startswith("input.aliases"), body["errors"][0]
+    else:
+        stored = await mini_api.store.organization("long.org")
+        assert stored is not None and stored.aliases == aliases
+
+
+async def test_100k_filter_values_and_100k_facts(mini_api: Api) -> None:
+    """A 100k-item filter runs; 100k facts are over the body limit (413), not a minute of work."""
+    data = await mini_api.data(
+        "query ($m: [MechanismCode!]) { transfers(mechanism: $m) { totalCount } }",
+        {"m": ["SCC_2021"] * LONG_LIST_ITEMS},
+    )
+    assert data["transfers"]["totalCount"] >= 0
+    facts = [{"kind": "CATEGORY", "value": "user", "quote": "user data"}] * LONG_LIST_ITEMS
+    response = await mini_api.post(VENDOR, {"input": {"facts": facts}})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body", [deep_json(), deep_list(), '{"query": "{ version }", "variables": ' + deep_json() + "}"]
+)
+async def test_json_nested_10k_deep_is_a_400(mini_api: Api, body: str) -> None:
+    before = await mini_api.store.revision()
+    response = await mini_api.http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and "nested too deeply" in response.json()["errors"][0]["message"]
+    assert await mini_api.store.revision() == before
+
+
+async def test_deep_json_inside_a_json_argument_is_refused_by_field(mini_api: Api) -> None:
+    """Nesting JSON can parse (500 levels) in the fact's free-form detail: refused naming the field."""
+    detail: Any = "x"
+    for _ in range(500):
+        detail = {"a": detail}
+    response = await mini_api.post(
+        VENDOR, {"input": {"facts": [{"kind": "ORGANIZATION", "value": "Acme", "quote": "Acme", "detail": detail}]}}
+    )
+    error = response.json()["errors"][0]
+    assert error["extensions"]["field"] == "input.facts[0].detail", error
