@@ -14,6 +14,7 @@ run beside the engine's COPY, which keeps to one core.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import json
@@ -109,8 +110,17 @@ def open_bulk(directory: Path) -> BulkSource:
             if spec.required:
                 issues.append(Issue(str(directory), spec.name, "is missing (see `flowmap import --help`)"))
             continue
-        with path.open(encoding="utf-8", newline="") as f:
-            header = next(csv.reader(f), [])
+        try:
+            with path.open(encoding="utf-8", newline="") as f:
+                header = next(csv.reader(f), [])
+            with path.open("rb") as f:  # the whole file, once, in chunks: a bad byte anywhere is named here
+                decoder = codecs.getincrementaldecoder("utf-8")()
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            issues.append(Issue(str(path), "", f"is not a UTF-8 CSV file ({exc})"))
+            continue
         if tuple(header) != spec.columns:
             missing = [c for c in spec.columns if c not in header]
             extra = [c for c in header if c not in spec.columns]
