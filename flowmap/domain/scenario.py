@@ -5,7 +5,7 @@ changed mechanism or reaches a country whose adequacy changed ("touched"). Every
 its verdict by construction, so the walk is pruned to the engagements that can lead to a touched one.
 A touched transfer is decided (basis and status, ``BasisJudge.decide``) once per shape of its terms,
 and the answer is counts per client, with each page's rows rebuilt from its clients' walks: "DPF
-revoked" over the synthetic L map touches 5.5M transfers and holds none of them (bench/README.md).
+revoked" over the synthetic L map touches 5.4M transfers and holds none of them (bench/README.md).
 """
 
 from __future__ import annotations
@@ -120,9 +120,9 @@ _SHIFT = 32  # counts per change packed into one int, 32 bits each: a client tou
 
 
 class _WhatIf:
-    """The two engines and the pruned walk; each (regime, engagement, special categories, onward) is judged
-    once per knowledge base whichever clients reach it, and a client's rows are rebuilt from its walk when a
-    page needs them instead of being held: at L a what-if touches 5.4M transfers."""
+    """The two engines and the pruned walk. Each (regime, engagement, special categories, onward) is counted
+    once whichever clients reach it (and decided once per shape, see ``BasisJudge.decide``), and a client's
+    rows are rebuilt from its walk when a page needs them instead of being held."""
 
     def __init__(self, engines: tuple[Engine, Engine], only: frozenset[Edge], targets: frozenset[Edge]) -> None:
         self.engines, self.only, self.targets = engines, only, targets
