@@ -43,10 +43,6 @@ class RequestInfo:
 _current: ContextVar[RequestInfo | None] = ContextVar("flowmap_request", default=None)
 
 
-def current_request() -> RequestInfo | None:
-    return _current.get()
-
-
 def note_role(role: str) -> None:
     """Record the caller's role for the request line (never the token or the name)."""
     info = _current.get()

@@ -8,6 +8,7 @@ the counts match `flowmap stats` one for one. List attributes (categories, count
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -110,9 +111,18 @@ def _graphml_value(value: Any) -> str:
     return str(value)
 
 
+# Characters XML 1.0 cannot hold at all, not even as references: the map stores them verbatim, a file cannot.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
-    """Escaped element text; a carriage return as a character reference, or XML parsers turn it into a newline."""
-    return escape(_graphml_value(value), {"\r": "&#13;"})
+    """Escaped element text; a carriage return as a character reference, or XML parsers turn it into a newline;
+    characters XML cannot hold become U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", _graphml_value(value)), {"\r": "&#13;"})
+
+
+def _attr(value: str) -> str:
+    return quoteattr(_NOT_XML.sub("\ufffd", value), {"\r": "&#13;"})
 
 
 def to_graphml(graph: Graph) -> str:
@@ -133,9 +143,9 @@ def to_graphml(graph: Graph) -> str:
         return [f'      <data key="{scope}_{k}">{_text(v)}</data>' for k, v in attrs.items()]
 
     for node_id, attrs in graph.nodes:
-        out += [f"    <node id={quoteattr(node_id)}>", *data("n", attrs), "    </node>"]
+        out += [f"    <node id={_attr(node_id)}>", *data("n", attrs), "    </node>"]
     for edge_id, src, dst, attrs in graph.edges:
-        out += [f"    <edge id={quoteattr(edge_id)} source={quoteattr(src)} target={quoteattr(dst)}>"]
+        out += [f"    <edge id={_attr(edge_id)} source={_attr(src)} target={_attr(dst)}>"]
         out += [*data("e", attrs), "    </edge>"]
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out)

@@ -148,6 +148,16 @@ async def test_graphml_and_json_keep_hostile_names_exactly(tmp_path: Path) -> No
     assert linked.nodes["organization:evil"]["label"] == HOSTILE
 
 
+def test_graphml_replaces_what_xml_cannot_hold(tmp_path: Path) -> None:
+    """The map stores a NUL verbatim; XML 1.0 cannot hold it even as a reference, so GraphML says U+FFFD."""
+    from flowmap.interop.graph import Graph, to_graphml
+
+    graph = Graph(nodes=[("organization:a\x00b", {"label": "x\x00y\x1fz\ufffe"})])
+    (tmp_path / "c.graphml").write_text(to_graphml(graph), encoding="utf-8")
+    read = nx.read_graphml(tmp_path / "c.graphml")
+    assert read.nodes["organization:a\ufffdb"]["label"] == "x\ufffdy\ufffdz\ufffd"
+
+
 @pytest.mark.neo4j
 async def test_cypher_script_recreates_the_map_in_neo4j(tmp_path: Path, neo4j_target) -> None:
     if neo4j_target.settings is None:
