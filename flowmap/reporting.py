@@ -24,11 +24,19 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line.format(*header), line.format(*("-" * w for w in widths)), *(line.format(*r) for r in rows)])
 
 
+_FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run these as formulas (CSV injection)
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Map text is free text (names come from vendors' documents): never let a spreadsheet run it as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(v) if isinstance(v, str) else v for v in row] for row in rows)
     return out.getvalue()
 
 

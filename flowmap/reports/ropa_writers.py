@@ -17,18 +17,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flowmap import __version__
+from flowmap.reporting import spreadsheet_safe
 from flowmap.reports.ropa import COLUMNS, HEADER, TRANSFER_COLUMNS, Ropa
 
 SHEET_ROPA = "ROPA"
 SHEET_TRANSFERS = "Transfers"
 SHEET_COLUMNS = "Columns (Art. 30)"
 SHEET_ABOUT = "About"
-_FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run these as formulas (CSV injection)
-
-
-def _safe(value: str) -> str:
-    """Map text is free text: never let a spreadsheet read it as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def ropa_csv(ropa: Ropa) -> str:
@@ -37,7 +32,7 @@ def ropa_csv(ropa: Ropa) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*HEADER, "note"])
     for row in ropa.rows():
-        writer.writerow([*(_safe(v) for v in row), ropa.disclaimer])
+        writer.writerow([*(spreadsheet_safe(v) for v in row), ropa.disclaimer])
     return out.getvalue()
 
 
@@ -47,7 +42,7 @@ def _table(ws: Worksheet, header: list[str], rows: list[list[str]], freeze: str,
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append([_safe(v) for v in row])
+        ws.append([spreadsheet_safe(v) for v in row])
     for line in ws.iter_rows(min_row=2):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

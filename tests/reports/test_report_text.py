@@ -46,3 +46,25 @@ def test_a_pipe_in_a_name_does_not_split_the_markdown_table() -> None:
     assert len(rows) == 1 + len(annex.sub_processors)
     for row in rows:  # unescaped pipes separate the cells: exactly one per column, plus the first
         assert row.replace("\\|", "").count("|") == len(ANNEX_III_COLUMNS) + 1
+
+
+def test_every_csv_report_keeps_a_formula_as_text() -> None:
+    """``flowmap report``, ``scenario`` and ``stale-evidence`` CSVs share one writer with the ROPA's guard."""
+    from flowmap.domain.mechanisms import RegimeCode
+    from flowmap.domain.results import Assessment, Status, Transfer
+    from flowmap.reporting import Format, render_assessment
+
+    transfer = Transfer(
+        client=FORMULA,
+        importer="@SUM(1)",
+        destination="US",
+        regime=RegimeCode.EU_GDPR,
+        path=(),
+        data_categories=(),
+        basis="-1",
+        basis_reference=None,
+        status=Status.COMPLIANT,
+        findings=(),
+    )
+    rows = list(csv.reader(io.StringIO(render_assessment(Assessment(DAY, (transfer,), ()), Format.CSV))))
+    assert rows[1][1:5] == ["'" + FORMULA, "'@SUM(1)", "US", "'-1"]
