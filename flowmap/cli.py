@@ -25,6 +25,7 @@ from flowmap.domain.scenario import Revocation, Withdrawal, run_scenario
 from flowmap.domain.tables import MapTables
 from flowmap.errors import FlowmapError
 from flowmap.extract.facts import Extraction
+from flowmap.files import write_atomic
 from flowmap.ingest.seeds import load_seed_map
 from flowmap.law import load_knowledge_base
 from flowmap.reporting import Format, render_assessment, render_scenario
@@ -47,6 +48,15 @@ SeedsDir = Annotated[Path | None, typer.Option(help="Seed YAML directory [defaul
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    """An export's bytes to stdout, or to ``output`` whole or not at all (``flowmap.files.write_atomic``)."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
 
 
 def _exit(exc: FlowmapError) -> NoReturn:
@@ -254,7 +264,6 @@ def _export_ropa(fmt: DumpFormat, output: Path | None, client: str | None, as_of
     stdout that is not a terminal (a pipe or a file)."""
     import io
 
-    from flowmap.reports.files import write_atomic
     from flowmap.reports.ropa import build_ropa
     from flowmap.reports.ropa_writers import ropa_csv, write_ropa_xlsx
 
@@ -270,11 +279,7 @@ def _export_ropa(fmt: DumpFormat, output: Path | None, client: str | None, as_of
         buffer = io.BytesIO()
         write_ropa_xlsx(ropa, buffer)
         data = buffer.getvalue()
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomic(output, data)
+    _emit(data, output)
     where = f" to {output}" if output else ""
     _err(f"exported the ROPA as of {day.isoformat()}: {len(ropa.activities)} activities{where}. {NOT_LEGAL_ADVICE}")
 
@@ -291,14 +296,8 @@ async def _text_export(settings: Settings, fmt: str) -> tuple[Any, bool]:
 
 def _export_text(fmt: str, output: Path | None) -> None:
     """graphml, graph-json, cypher, fides (flowmap/interop/exports.py): one text, to stdout or renamed into place."""
-    from flowmap.store.dump import write_dump_file
-
     exported, snapshot = _run(_text_export(get_settings(), fmt))
-    if output is None:
-        sys.stdout.write(exported.text)
-        sys.stdout.flush()
-    else:
-        write_dump_file(output, lambda f: f.write(exported.text))
+    _emit(exported.text.encode("utf-8"), output)
     if snapshot:
         _err("note: another process owns the embedded store; this is the map of its last checkpoint")
     for field in exported.lossy:
@@ -329,15 +328,13 @@ def export(
         return
     import io
 
-    from flowmap.store.dump import write_dump_file
-
     async def write(dump: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
         if output is None:
             await dump(sys.stdout)
             return
         buffer = io.StringIO()  # the store is read first; the file is written (and renamed) once it all came back
         await dump(buffer)
-        write_dump_file(output, lambda f: f.write(buffer.getvalue()))
+        _emit(buffer.getvalue().encode("utf-8"), output)
 
     counts, snapshot = _run(_export(get_settings(), write))
     if snapshot:
@@ -533,7 +530,6 @@ def annex(
 
     from flowmap.reports.annex import build_annex
     from flowmap.reports.annex_writers import annex_markdown, write_annex_docx
-    from flowmap.reports.files import write_atomic
 
     if fmt is AnnexFormat.DOCX and output is None and sys.stdout.isatty():
         _err("error: --format docx writes a binary document: give --output FILE, or redirect stdout")
@@ -550,11 +546,7 @@ def annex(
         buffer = io.BytesIO()
         write_annex_docx(built, buffer)
         data = buffer.getvalue()
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomic(output, data)
+    _emit(data, output)
     where = f" to {output}" if output else ""
     _err(f"annexes for {built.engagement} as of {day.isoformat()}: {len(built.sub_processors)} sub-processor(s){where}")
 

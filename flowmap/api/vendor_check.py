@@ -8,30 +8,19 @@ import binascii
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from flowmap.api.context import Context
+from flowmap.api.inputs import to_text
 from flowmap.api.types.law import today
 from flowmap.api.types.vendor import DraftFactInput, VendorCheck, VendorCheckInput, VendorDocumentInput
 from flowmap.domain import models
 from flowmap.domain.categories import check_category_key
 from flowmap.domain.countries import check_country_code
-from flowmap.errors import Issue, NotFound, ValidationFailed, pydantic_messages
+from flowmap.errors import Issue, NotFound, ValidationFailed
 from flowmap.extract import extract
 from flowmap.extract.facts import DraftFact, Extraction, FactKind, Span
 from flowmap.intake import IntakeDocument, read_bytes
 from flowmap.vendor.check import check_vendor
 from flowmap.vendor.tables import table_extraction
-
-_TEXT: TypeAdapter[str] = TypeAdapter(models.Text)
-
-
-def _text(value: str, field: str) -> str:
-    """A name or value that ends up in the candidate's entities: the map's rule for text (printable, 1-2000 chars)."""
-    try:
-        return _TEXT.validate_python(value)
-    except ValidationError as exc:
-        raise ValidationFailed([Issue(field, "", m) for _, m in pydantic_messages(exc.errors())]) from None
 
 
 def _checked(check: Callable[[str], str], value: str, field: str) -> None:
@@ -52,7 +41,7 @@ _DETAIL_RULES: dict[tuple[FactKind, str], Callable[[str], str]] = {
 
 def _document(i: int, doc: VendorDocumentInput) -> Extraction:
     field = f"input.documents[{i}]"
-    _text(doc.name, f"{field}.name")
+    to_text(doc.name, f"{field}.name")
     if (doc.text is None) == (doc.base64 is None):
         raise ValidationFailed([Issue(field, "", "give either text or base64")])
     if doc.text is not None:
@@ -80,12 +69,12 @@ def _facts(facts: list[DraftFactInput]) -> Extraction:
         quote = f.quote.strip()
         if not quote:
             raise ValidationFailed([Issue(f"input.facts[{i}].quote", "", "a fact needs its evidence quote")])
-        _text(quote, f"input.facts[{i}].quote")
-        _text(f.value, f"input.facts[{i}].value")
+        to_text(quote, f"input.facts[{i}].quote")
+        to_text(f.value, f"input.facts[{i}].value")
         if f.kind in _VALUE_RULES:
             _checked(_VALUE_RULES[f.kind], f.value, f"input.facts[{i}].value")
         for key, text in detail.items():
-            _text(text, f"input.facts[{i}].detail.{key}")
+            to_text(text, f"input.facts[{i}].detail.{key}")
             if (f.kind, key) in _DETAIL_RULES:
                 _checked(_DETAIL_RULES[f.kind, key], text, f"input.facts[{i}].detail.{key}")
         drafts.append(DraftFact(f.kind, f.value, Span(offset, offset + len(quote), quote), dict(detail)))

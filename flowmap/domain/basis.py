@@ -167,34 +167,21 @@ class BasisJudge:
         categories: frozenset[str],
         onward: bool,
     ) -> tuple[Verdict, Status]:
-        """The verdict and its status, for this engagement."""
-        found, status = self._shaped(regime, destination, engagement, importer, categories, onward)
-        subject = f"engagement:{engagement.key}"
-        if found.findings and found.findings[0].subject != subject:
-            mine = tuple(
-                Finding(f.rule, f.severity, f.message, f.citation, f.remediation, subject) for f in found.findings
-            )
-            found = Verdict(found.basis, found.basis_reference, mine)
-        return found, status
-
-    def _shaped(
-        self,
-        regime: RegimeCode,
-        destination: str | None,
-        engagement: HopFacts,
-        importer: Organization,
-        categories: frozenset[str],
-        onward: bool,
-    ) -> tuple[Verdict, Status]:
-        """Judged once per shape, what the rules read: hops into the same importer on the same terms share
-        one (as do a hub's thousands of incoming engagements), and differ only in the findings' subject,
-        which here is the first such hop's. What a basis or a status needs, without a copy per hop."""
+        """The verdict and its status, for this engagement. Judged once per shape, what the rules read: hops
+        into the same importer on the same terms share one (as do a hub's thousands of incoming engagements)
+        and differ only in the findings' subject, which is swapped in."""
         shape = _shape(regime, destination, engagement, importer.id, categories, onward)
         found = self._shapes.get(shape)
         if found is None:
-            verdict = self._judge(regime, destination, engagement, importer, categories, onward)
-            found = self._shapes[shape] = (verdict, status_of([f.severity for f in verdict.findings]))
-        return found
+            found = self._shapes[shape] = self._judge(regime, destination, engagement, importer, categories, onward)
+        verdict, status = found
+        subject = f"engagement:{engagement.key}"
+        if verdict.findings and verdict.findings[0].subject != subject:
+            mine = tuple(
+                Finding(f.rule, f.severity, f.message, f.citation, f.remediation, subject) for f in verdict.findings
+            )
+            verdict = Verdict(verdict.basis, verdict.basis_reference, mine)
+        return verdict, status
 
     def decide(
         self,
@@ -214,8 +201,8 @@ class BasisJudge:
         shape = _shape(regime, destination, engagement, listing, categories, onward)
         found = self._decisions.get(shape)
         if found is None:
-            verdict = self._judge(regime, destination, engagement, importer, categories, onward)
-            found = self._decisions[shape] = (verdict.basis, status_of([f.severity for f in verdict.findings]))
+            verdict, status = self._judge(regime, destination, engagement, importer, categories, onward)
+            found = self._decisions[shape] = (verdict.basis, status)
         return found
 
     def _judge(
@@ -226,7 +213,7 @@ class BasisJudge:
         importer: Organization,
         categories: frozenset[str],
         onward: bool,
-    ) -> Verdict:
+    ) -> tuple[Verdict, Status]:
         subject = f"engagement:{engagement.key}"
         j = Judgement()
         if destination is not None:
@@ -235,7 +222,8 @@ class BasisJudge:
             self._by_mechanism(j, declared, regime, destination, engagement, importer, subject)
         self._without_basis(j, engagement, destination, subject)
         self._context(j, engagement, destination, categories, onward, subject)
-        return j.settle()
+        verdict = j.settle()
+        return verdict, status_of([f.severity for f in verdict.findings])
 
     def _by_adequacy(
         self, j: Judgement, regime: RegimeCode, country: str, importer: Organization, subject: str

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -128,20 +127,6 @@ async def export_dump(store: GraphStore, out: IO[str]) -> dict[str, int]:
         out.write(("\n" if counts[section.name] else "") + "]" + ("," if number < len(SECTIONS) - 1 else "") + "\n")
     out.write("}\n")
     return counts
-
-
-def write_dump_file(path: Path, write: Callable[[IO[str]], Any]) -> None:
-    """Write through a file beside ``path`` renamed over it at the end: a crash never leaves half a dump there."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 # --- reading a dump back --------------------------------------------------------------------------------------

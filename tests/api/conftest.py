@@ -95,3 +95,21 @@ async def secured(seeded: GraphStore) -> AsyncIterator[Api]:
     """Bound to every interface, so tokens are required."""
     async with serve(seeded, host="0.0.0.0", api_tokens=SecretStr(TOKENS)) as opened:
         yield opened
+
+
+# An edit the mutation tests make: a new engagement of a seeded client, with evidence from a seeded document.
+DOC = "doc.demo.contract-register"
+EVIDENCE = {"document": DOC, "section": "register", "quote": "entry added by the test"}
+
+NEW_ENGAGEMENT: dict[str, Any] = {
+    "exporter": "demo.client-be",
+    "importer": "google",
+    "role": "C2P",
+    "service": "web analytics",
+    "purpose": "site statistics",
+    "categories": ["user.device.cookie_id"],
+    "countries": ["US"],
+    "mechanisms": [{"code": "SCC_2021", "module": 2, "signedOn": "2024-03-01"}],
+    "validFrom": "2024-03-01",
+    "evidence": [EVIDENCE],
+}

@@ -6,23 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import Api
-
-DOC = "doc.demo.contract-register"
-EVIDENCE = {"document": DOC, "section": "register", "quote": "entry added by the test"}
-
-NEW_ENGAGEMENT: dict[str, Any] = {
-    "exporter": "demo.client-be",
-    "importer": "google",
-    "role": "C2P",
-    "service": "web analytics",
-    "purpose": "site statistics",
-    "categories": ["user.device.cookie_id"],
-    "countries": ["US"],
-    "mechanisms": [{"code": "SCC_2021", "module": 2, "signedOn": "2024-03-01"}],
-    "validFrom": "2024-03-01",
-    "evidence": [EVIDENCE],
-}
+from tests.api.conftest import EVIDENCE, NEW_ENGAGEMENT, Api
 
 UPSERT_ENGAGEMENT = """mutation ($input: EngagementInput!) {
   upsertEngagement(input: $input) {

@@ -11,9 +11,8 @@ from flowmap.law import load_knowledge_base
 from flowmap.service.assessments import AssessmentKey, Assessor
 from flowmap.service.snapshot import SnapshotCache
 from flowmap.store import GraphStore
-from tests.api.conftest import Api, serve
+from tests.api.conftest import EVIDENCE, NEW_ENGAGEMENT, Api, serve
 
-EVIDENCE = {"document": "doc.demo.contract-register", "section": "register", "quote": "added by the test"}
 QUESTIONS = """{
   transfers(first: 100) { totalCount nodes { id status client { id } importer { id } basis { code }
                           path { engagement { id version tiaRef validTo } } findings { rule } } }
@@ -25,18 +24,7 @@ QUESTIONS = """{
 
 
 async def _edit(api: Api) -> None:
-    new = {
-        "exporter": "demo.client-be",
-        "importer": "google",
-        "role": "C2P",
-        "service": "web analytics",
-        "purpose": "site statistics",
-        "categories": ["user.device.cookie_id"],
-        "countries": ["US"],
-        "mechanisms": [{"code": "SCC_2021", "module": 2, "signedOn": "2024-03-01"}],
-        "validFrom": "2024-03-01",
-        "evidence": [EVIDENCE],
-    }
+    new = NEW_ENGAGEMENT
     edits: list[tuple[str, dict[str, Any]]] = [
         ("mutation ($i: EngagementInput!) { upsertEngagement(input: $i) { id } }", {"i": new}),
         ('mutation { recordTia(engagementId: "demo.client-be>google", reference: "TIA-1") { id } }', {}),

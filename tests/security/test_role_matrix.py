@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 
 from flowmap.api.app import create_app
 from flowmap.settings import Settings
-from tests.api.conftest import EDITOR, PROCUREMENT, TOKENS, VIEWER, Api
+from tests.api.conftest import EDITOR, NEW_ENGAGEMENT, PROCUREMENT, TOKENS, VIEWER, Api
 from tests.security.conftest import store_digest
 
 ALLOW, UNAUTHENTICATED, FORBIDDEN = "allow", 401, 403
@@ -105,18 +105,7 @@ CALLS: dict[str, Call] = {
     ),
     "mutation.upsertEngagement": Call(
         "mutation ($input: EngagementInput!) { upsertEngagement(input: $input) { id } }",
-        {
-            "input": {
-                "exporter": "demo.client-be",
-                "importer": "google",
-                "role": "C2P",
-                "service": "web analytics",
-                "purpose": "site statistics",
-                "categories": ["user.device.cookie_id"],
-                "countries": ["US"],
-                "evidence": [EVIDENCE],
-            }
-        },
+        {"input": NEW_ENGAGEMENT},
     ),
     "mutation.retireEngagement": Call(
         'mutation ($id: ID!) { retireEngagement(id: $id, validTo: "2030-12-31") { id validTo } }', {"id": ENGAGEMENT}

@@ -1,4 +1,4 @@
-"""Writing a report file whole or not at all: a crash never leaves half a workbook where the last one was."""
+"""Writing an output file whole or not at all: a crash never leaves half a dump or workbook where the last one was."""
 
 from __future__ import annotations
 
