@@ -36,12 +36,14 @@ log = logging.getLogger("flowmap.server")
 def services_for(settings: Settings, store: GraphStore) -> Services:
     snapshots = SnapshotCache(store)
     kb = load_knowledge_base()
+    assessor = Assessor(kb, settings.max_depth)
+    snapshots.on_derived.append(assessor.follow)
     return Services(
         settings=settings,
         store=store,
         kb=kb,
         snapshots=snapshots,
-        assessor=Assessor(kb, settings.max_depth),
+        assessor=assessor,
         editor=MapEditor(store, snapshots),
     )
 

@@ -234,17 +234,9 @@ class Query:
                 for e in [*snapshot.tables.outgoing.get(org, []), *snapshot.tables.incoming.get(org, [])]
             )
             subjects.update(f"document:{d.id}" for d in snapshot.documents.values() if d.publisher == org)
-        if org is None:
-            found = (await _assessment(info, as_of, None)).findings
-        else:  # judging only the clients that can reach the organisation, not the whole map
-            found = await info.context.services.assessor.findings_about(snapshot, today(as_of), org)
-        chosen = [
-            f
-            for f in found
-            if (not severity or f.severity in severity)
-            and (not rule or f.rule in rule)
-            and (org is None or f.subject in subjects)
-        ]
+        view = await info.context.services.assessor.findings(snapshot, today(as_of))
+        found = view.all if org is None else view.about(subjects)
+        chosen = [f for f in found if (not severity or f.severity in severity) and (not rule or f.rule in rule)]
         return paginate(chosen, first, after, info.context.settings.max_page_size, Finding.of)
 
     @strawberry.field(

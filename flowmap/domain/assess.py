@@ -15,11 +15,11 @@ from functools import lru_cache
 
 from flowmap.domain.basis import BasisJudge, Verdict
 from flowmap.domain.chains import DEFAULT_MAX_DEPTH, Reach, Walk
-from flowmap.domain.document_rules import document_findings
+from flowmap.domain.document_rules import map_document_findings
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
 from flowmap.domain.models import FlowMap, LocationScope, Organization
-from flowmap.domain.results import Assessment, Finding, Hop, Status, Transfer
+from flowmap.domain.results import Assessment, Hop, Status, Transfer, distinct_findings
 from flowmap.domain.tables import SPECIAL_BITS, DayView, Edge, MapTables, PrunedView, category_keys
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
@@ -168,9 +168,6 @@ def assess(
     transfers = [
         t for client in (clients if clients is not None else engine.clients()) for t in engine.transfers(client)
     ]
-    findings: dict[tuple[str, str, str], Finding] = {}
-    documents = tables.memo(("document findings", day), kb, lambda: document_findings(tables, kb, day))
-    for f in [*documents, *(f for t in transfers for f in t.findings)]:
-        findings.setdefault((f.rule.value, f.subject, f.message), f)
-    ordered = sorted(findings.values(), key=lambda f: (-f.severity, f.rule.value, f.subject))
-    return Assessment(as_of=day, transfers=tuple(transfers), findings=tuple(ordered))
+    documents = map_document_findings(tables, kb, day)
+    findings = distinct_findings([*documents, *(f for t in transfers for f in t.findings)])
+    return Assessment(as_of=day, transfers=tuple(transfers), findings=findings)

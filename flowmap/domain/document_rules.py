@@ -10,7 +10,7 @@ from flowmap.domain.law import KnowledgeBase, LegacyReference
 from flowmap.domain.mechanisms import MechanismCode
 from flowmap.domain.models import Document, Organization, RetentionBasis
 from flowmap.domain.results import Finding, Rule, Severity
-from flowmap.domain.tables import MapTables, is_active
+from flowmap.domain.tables import Edge, MapTables, is_active
 
 
 def _compiled(ref: LegacyReference) -> list[re.Pattern[str]]:
@@ -72,32 +72,38 @@ def unnamed_recipients(tables: MapTables, day: date) -> Iterator[Finding]:
         )
 
 
-def _mechanism_facts(tables: MapTables) -> Iterator[tuple[str, MechanismCode]]:
-    """(document id, mechanism) for every fact about a mechanism, by the document that evidences it."""
+def _organization_facts(tables: MapTables) -> Iterator[tuple[str, MechanismCode]]:
+    """(document id, mechanism) for every fact about a mechanism an organisation states, by its evidence."""
     for org in tables.organizations.values():
         for c in org.certifications:
             yield from ((ev.document, c.framework) for ev in c.evidence)
         for s in org.transfer_statements:
             yield from ((ev.document, m) for ev in s.evidence for m in s.mechanisms)
-    for e in tables.edges:
-        for m in e.mechanisms:
-            yield from (
-                ((ev.document, m.code) for ev in m.evidence) if m.evidence else ((d, m.code) for d in e.documents)
-            )
+
+
+def _engagement_facts(e: Edge) -> Iterator[tuple[str, MechanismCode]]:
+    """The same for one engagement's declared mechanisms (their own evidence, else the engagement's)."""
+    for m in e.mechanisms:
+        yield from (((ev.document, m.code) for ev in m.evidence) if m.evidence else ((d, m.code) for d in e.documents))
+
+
+def _mechanism_facts(tables: MapTables) -> list[tuple[str, MechanismCode]]:
+    """Every (document, mechanism) fact of the map, distinct and sorted: the engagements' are tallied with the
+    map (patched, not recounted, after an edit), the organisations' read each time."""
+    engagements = tables.tally("mechanism facts", _engagement_facts)
+    return sorted({*_organization_facts(tables), *engagements}, key=lambda f: (f[0], f[1].value))
 
 
 def stale_documents(tables: MapTables, kb: KnowledgeBase, day: date) -> Iterator[Finding]:
     """Evidence dated before a mechanism it speaks of ended, judged after that end."""
     docs: dict[str, Document] = tables.documents
-    seen: set[tuple[str, MechanismCode]] = set()
-    facts = tables.memo("mechanism facts", None, lambda: list(dict.fromkeys(_mechanism_facts(tables))))
-    for doc_id, code in facts:  # distinct, and the same every day: read off the map once
+    facts = tables.memo("mechanism facts", None, lambda: _mechanism_facts(tables))
+    for doc_id, code in facts:
         doc, mech = docs.get(doc_id), kb.mechanism(code)
-        if doc is None or doc.effective_date is None or mech is None or (doc_id, code) in seen:
+        if doc is None or doc.effective_date is None or mech is None:
             continue
         for w in mech.final_windows():
             if w.valid_until and doc.effective_date <= w.valid_until < day:
-                seen.add((doc_id, code))
                 ended = w.valid_until + timedelta(days=1)
                 yield Finding(
                     Rule.STALE_DOCUMENT,
@@ -118,3 +124,8 @@ def document_findings(tables: MapTables, kb: KnowledgeBase, day: date) -> list[F
         *unnamed_recipients(tables, day),
         *stale_documents(tables, kb, day),
     ]
+
+
+def map_document_findings(tables: MapTables, kb: KnowledgeBase, day: date) -> list[Finding]:
+    """``document_findings``, kept with the map: every client's assessment on the day lists them."""
+    return tables.memo(("document findings", day), kb, lambda: document_findings(tables, kb, day))

@@ -5,6 +5,7 @@ Field names follow the GraphQL types (camelCase in JSON) so CLI JSON and the API
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum, StrEnum
@@ -89,6 +90,18 @@ class Finding:
             "remediation": self.remediation,
             "subject": self.subject,
         }
+
+
+def finding_order(f: Finding) -> tuple[int, str, str, str, str, str]:
+    """Most severe first, in one total order: a list is the same however its findings were gathered (the whole map
+    at once, a client at a time, or patched after an edit)."""
+    return (-f.severity, f.rule.value, f.subject, f.message, f.remediation, f.citation)
+
+
+def distinct_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Each finding once (many transfers share a verdict), in ``finding_order``. Findings that differ only in
+    severity or remediation (one engagement's mechanism, judged for two destinations) are both kept."""
+    return tuple(sorted(set(findings), key=finding_order))
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ API page, an export), from the columns kept beside the edges.
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -206,9 +207,25 @@ class MapTables:
         self.outgoing: dict[str, list[Edge]] = dict(outgoing)
         self.incoming: dict[str, list[Edge]] = dict(incoming)
         # what the walk follows: a client's first hops, and each importer's onward (P2P) hops
-        self.first_hops = {o: f for o, es in outgoing.items() if (f := [e for e in es if e.role in FIRST_HOP_ROLES])}
-        self.onward = {o: f for o, es in outgoing.items() if (f := [e for e in es if e.role is Role.P2P])}
+        self.first_hops: dict[str, list[Edge]] = {}
+        self.onward: dict[str, list[Edge]] = {}
+        for o in outgoing:
+            self._index_walk(o)
+        self._fresh_caches(details)
+
+    def _index_walk(self, exporter: str) -> None:
+        """The walk's two indexes for one exporter, from its outgoing engagements."""
+        out = self.outgoing.get(exporter, ())
+        for index, roles in ((self.first_hops, FIRST_HOP_ROLES), (self.onward, {Role.P2P})):
+            found = [e for e in out if e.role in roles]
+            if found:
+                index[exporter] = found
+            else:
+                index.pop(exporter, None)
+
+    def _fresh_caches(self, details: Callable[[Edge], Engagement]) -> None:
         self._memo: list[tuple[object, object, Any]] = []
+        self._tallies: dict[str, tuple[Callable[[Edge], Iterable[Any]], Counter[Any]]] = {}
         self._details = details
         self._models: OrderedDict[int, Engagement] = OrderedDict()
         self._days: OrderedDict[date, DayView] = OrderedDict()
@@ -276,6 +293,63 @@ class MapTables:
 
         return cls(organizations, documents, legal_references, edges, details)
 
+    def _copy(self, details: Callable[[Edge], Engagement], exporters: frozenset[str] = frozenset()) -> MapTables:
+        """A shallow copy sharing every index (the caller replaces what changes) with caches of its own; its day
+        views start from this map's, but for what ``exporters`` (whose engagements change) send onward."""
+        copy = object.__new__(MapTables)
+        copy.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if k not in {"_memo", "_details", "_models", "_days"}}
+        )
+        copy._fresh_caches(details)
+        for day, view in self._days.items():
+            copy._days[day] = view.carried_to(copy, exporters)
+        return copy
+
+    def with_engagement(self, engagement: Engagement, details: Callable[[Edge], Engagement]) -> MapTables:
+        """This map with one engagement created or replaced (same key): the indexes are patched, not rebuilt
+        (milliseconds instead of ~80 ms at 110k engagements). Every list stays in key order, the order of a read
+        from the store, so answers list the edge where a reload would; ``details`` finds the new map's models."""
+        old = self.edge_by_key.get(engagement.key)
+        edge = _edge_of(old.index if old is not None else len(self.edges), engagement, _Interner())
+        new = self._copy(details, frozenset({edge.exporter, *([old.exporter] if old is not None else [])}))
+        edges = list(self.edges)
+        if old is not None:
+            edges.remove(old)
+        edges.insert(bisect.bisect_left(edges, edge.key, key=lambda e: e.key), edge)
+        new.edges = edges
+        new.edge_by_key = {**self.edge_by_key, edge.key: edge}
+        new.outgoing, new.incoming = dict(self.outgoing), dict(self.incoming)
+        new.first_hops, new.onward = dict(self.first_hops), dict(self.onward)
+        for index, end in ((new.outgoing, "exporter"), (new.incoming, "importer")):
+            if old is not None:
+                left = [e for e in index[getattr(old, end)] if e is not old]
+                if left:
+                    index[getattr(old, end)] = left
+                else:  # an organisation left without engagements drops out, as on a fresh read
+                    del index[getattr(old, end)]
+            listed = list(index.get(getattr(edge, end), ()))
+            listed.insert(bisect.bisect_left(listed, edge.key, key=lambda e: e.key), edge)
+            index[getattr(edge, end)] = listed
+        for exporter in {edge.exporter, *([old.exporter] if old is not None else [])}:
+            new._index_walk(exporter)
+        for name, (of_edge, counts) in self._tallies.items():
+            patched = counts.copy()
+            if old is not None:
+                patched.subtract(of_edge(old))
+            patched.update(of_edge(edge))
+            new._tallies[name] = (of_edge, +patched)  # + drops what no engagement gives any more
+        return new
+
+    def with_organization(
+        self, organization: Organization, documents: Sequence[Document], details: Callable[[Edge], Engagement]
+    ) -> MapTables:
+        """This map with one organisation (and documents) created or replaced; the engagements are shared."""
+        new = self._copy(details)
+        new.organizations = {**self.organizations, organization.id: organization}
+        new.documents = {**self.documents, **{d.id: d for d in documents}}
+        new._tallies = dict(self._tallies)  # the same engagements
+        return new
+
     def overlay(
         self,
         organizations: Sequence[Organization],
@@ -333,6 +407,14 @@ class MapTables:
         self._memo = [(key, law, value), *self._memo[:7]]
         return value
 
+    def tally(self, name: str, of_edge: Callable[[Edge], Iterable[T]]) -> Counter[T]:
+        """How many engagements give each value of ``of_edge`` (a pure function of the edge; ``name`` says which):
+        counted once per map, and patched rather than recounted on a map derived by ``with_engagement``."""
+        found = self._tallies.get(name)
+        if found is None:
+            found = self._tallies[name] = (of_edge, Counter(v for e in self.edges for v in of_edge(e)))
+        return cast("Counter[T]", found[1])
+
     def on(self, day: date) -> DayView:
         """The engagements active on ``day``, indexed for the walk; the last few days are kept."""
         view = self._days.get(day)
@@ -370,6 +452,14 @@ class DayView:
 
     def pruned(self, only: frozenset[Edge]) -> PrunedView:
         return PrunedView(self, only)
+
+    def carried_to(self, tables: MapTables, exporters: frozenset[str]) -> DayView:
+        """This day on a map derived from this one where only ``exporters``' engagements changed: what was
+        filtered of everyone else's carries over (an edit then costs its clients no re-filtering of the hubs)."""
+        view = DayView(tables, self.day)
+        view._onward = {k: v for k, v in self._onward.items() if k not in exporters}
+        view._clients = self._clients if not exporters else None
+        return view
 
     def clients(self) -> list[str]:
         """Organisations acting as controller on the day: they send data as C2P or C2C."""

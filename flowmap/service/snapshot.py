@@ -11,7 +11,6 @@ revision written by anyone else is always re-read.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import gc
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -20,7 +19,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from flowmap.domain.models import Document, Engagement, Organization, Role
-from flowmap.domain.tables import FIRST_HOP_ROLES, Edge, MapTables, _edge_of, _Interner
+from flowmap.domain.tables import FIRST_HOP_ROLES, Edge, MapTables
 from flowmap.store import GraphStore
 
 
@@ -81,10 +80,12 @@ class MapSnapshot:
     tables: MapTables
     versions: Mapping[str, int] = field(default_factory=dict)  # engagement key -> optimistic version (absent: 0)
     details: _Details | None = None  # how a derived snapshot finds its engagements' models
-    # A derived snapshot: the revision it was derived from, and the clients whose assessments the change can touch
-    # (every other client's assessment on any day carries over unchanged).
+    # A derived snapshot: the revision it was derived from, the clients whose assessments the change can touch
+    # (every other client's assessment on any day carries over unchanged), and the organisations it edited (the
+    # verdicts on engagements into them may change).
     derived_from: int | None = None
     affected: frozenset[str] = frozenset()
+    changed_organizations: frozenset[str] = frozenset()
 
     def version(self, engagement: str) -> int:
         return self.versions.get(engagement, 0)
@@ -92,21 +93,10 @@ class MapSnapshot:
     def with_engagement(self, revision: int, engagement: Engagement, version: int) -> MapSnapshot:
         """This snapshot with one engagement created or replaced (same key), at ``revision``."""
         t = self.tables
-        details = self.details or _Details(t, {})
-        edges = list(t.edges)
+        root = self.details.root if self.details else t
         old = t.edge_by_key.get(engagement.key)
-        # An edge's index only names it (for model caches); a new one gets the next free one, while its place in
-        # the list is the one a fresh read gives (ordered by key), so answers list it where a reload would.
-        edge = _edge_of(old.index if old is not None else len(edges), engagement, _Interner())
-        place = bisect.bisect_left([e.key for e in edges], engagement.key)
-        if old is not None:
-            edges[place if place < len(edges) and edges[place] is old else edges.index(old)] = edge
-        else:
-            edges.insert(place, edge)
-        details = _Details(details.root, {**details.edited, engagement.key: engagement})
-        tables = MapTables(
-            list(t.organizations.values()), list(t.documents.values()), t.legal_references, edges, details
-        )
+        details = _Details(root, {**(self.details.edited if self.details else {}), engagement.key: engagement})
+        tables = t.with_engagement(engagement, details)
         touched = frozenset({engagement.exporter, *([old.exporter] if old is not None else [])})
         affected = frozenset(upstream_clients(t, touched) | upstream_clients(tables, touched))
         versions = {**self.versions, engagement.key: version}
@@ -118,18 +108,14 @@ class MapSnapshot:
         """This snapshot with one organisation (and the documents written with it) created or replaced."""
         t = self.tables
         details = self.details or _Details(t, {})
-        organizations = {**t.organizations, organization.id: organization}
-        docs = {**t.documents, **{doc.id: doc for doc in documents}}
-        tables = MapTables(
-            list(organizations.values()), list(docs.values()), t.legal_references, list(t.edges), details
-        )
+        tables = t.with_organization(organization, documents, details)
         # An organisation in a group (parent or subsidiary, before or after): the whole group's engagements count,
         # as a parent's listing or rules may cover its subsidiaries.
         everyone = (*t.organizations.values(), organization)
         grouped = {o.id for o in everyone if o.parent} | {o.parent for o in everyone if o.parent}
         touched = frozenset({organization.id} | (grouped if organization.id in grouped else set()))
         affected = frozenset(upstream_clients(t, touched) | upstream_clients(tables, touched))
-        return MapSnapshot(revision, tables, self.versions, details, self.revision, affected)
+        return MapSnapshot(revision, tables, self.versions, details, self.revision, affected, touched)
 
     @property
     def organizations(self) -> dict[str, Organization]:
@@ -150,6 +136,9 @@ class SnapshotCache:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        # Told of each snapshot derived after an edit (the one before, the new one), on the event loop, before any
+        # request sees it: what is cached per revision follows the edit instead of being recomputed.
+        self.on_derived: list[Callable[[MapSnapshot, MapSnapshot], None]] = []
         self._current: MapSnapshot | None = None
         self._lock = asyncio.Lock()
         self.loads = 0
@@ -189,9 +178,11 @@ class SnapshotCache:
             edit = Edit(await self._fresh(await self.store.revision()))
             yield edit
             if edit.derive is not None and edit.revision == edit.base.revision + 1 and self._current is edit.base:
-                self._current = await asyncio.to_thread(edit.derive)
+                derived = self._current = await asyncio.to_thread(edit.derive)
                 self.derived += 1
                 gc.freeze()
+                for follow in self.on_derived:
+                    follow(edit.base, derived)
 
 
 @dataclass
