@@ -30,6 +30,12 @@ class _ServiceCollector(Collector):
         yield CounterMetricFamily(
             "flowmap_assessments_computed", "Assessments computed (cache misses).", value=s.assessor.computed
         )
+        yield CounterMetricFamily(
+            "flowmap_findings_built", "Times the whole map's findings were judged from scratch.", value=s.assessor.built
+        )
+        yield CounterMetricFamily(
+            "flowmap_findings_patched", "Edits patched into the map's findings.", value=s.assessor.patched
+        )
         current = s.snapshots.cached_revision
         yield GaugeMetricFamily("flowmap_map_revision", "Revision of the cached map.", value=current or 0)
 

@@ -46,7 +46,9 @@ class Assessor:
         self._whole: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment]] = OrderedDict()
         self._findings: OrderedDict[date, _Findings] = OrderedDict()
         self.computed = 0
-        self.carried = 0  # assessments carried over an edit that could not touch them
+        self.carried = 0
+        self.built = 0  # the map's findings judged from scratch
+        self.patched = 0  # edits patched into them  # assessments carried over an edit that could not touch them
 
     def _compute(self, snapshot: MapSnapshot, key: AssessmentKey) -> Assessment:
         self.computed += 1
@@ -64,7 +66,7 @@ class Assessor:
                 self.carried += 1
         self._trim(self._cache, CACHE_SIZE)
         for findings in self._findings.values():
-            findings.follow(before, after)
+            self.patched += findings.follow(before, after)
 
     @staticmethod
     def _trim(cache: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment]], size: int) -> None:
@@ -105,6 +107,7 @@ class Assessor:
                 engine = Engine(snapshot.tables, day, self.kb, self.max_depth)
                 return (await asyncio.to_thread(MapFindings, engine)).view
             found = self._findings[day] = _Findings(snapshot, day, self.kb, self.max_depth)
+            self.built += 1
             while len(self._findings) > FINDINGS_DAYS:
                 self._findings.popitem(last=False)
         self._findings.move_to_end(day)
@@ -162,9 +165,11 @@ class _Findings:
     async def view(self, revision: int) -> FindingsView:
         return await asyncio.shield(self._views[revision])
 
-    def follow(self, before: MapSnapshot, after: MapSnapshot) -> None:
+    def follow(self, before: MapSnapshot, after: MapSnapshot) -> bool:
+        """Chains the patch from ``before`` to ``after``; False if this index is not at ``before`` (a later request
+        rebuilds it)."""
         if before.revision != self.latest:
-            return  # not the revision this index is at: a later request rebuilds it
+            return False
         previous = self._views[before.revision]
 
         async def patch() -> FindingsView:
@@ -178,3 +183,4 @@ class _Findings:
         future.add_done_callback(lambda f: None if _succeeded(f) else self._views.pop(after.revision, None))
         while len(self._views) > FINDINGS_REVISIONS:
             self._views.popitem(last=False)
+        return True
