@@ -9,7 +9,7 @@ categories, onward or not), because thousands of clients reach the same cloud th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -20,7 +20,7 @@ from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.mechanisms import RegimeCode
 from flowmap.domain.models import FlowMap, LocationScope, Organization
 from flowmap.domain.results import Assessment, Hop, Status, Transfer, distinct_findings
-from flowmap.domain.tables import SPECIAL_BITS, DayView, Edge, MapTables, PrunedView, category_keys
+from flowmap.domain.tables import SPECIAL_BITS, DayView, Edge, MapTables, PrunedView, category_bits, category_keys
 
 # Scopes that mean "stays inside the area": EEA states are adequate under the UK and Swiss regimes too.
 _INSIDE = frozenset({LocationScope.WITHIN_EU, LocationScope.WITHIN_EEA})
@@ -171,3 +171,30 @@ def assess(
     documents = map_document_findings(tables, kb, day)
     findings = distinct_findings([*documents, *(f for t in transfers for f in t.findings)])
     return Assessment(as_of=day, transfers=tuple(transfers), findings=findings)
+
+
+def rejudged(assessment: Assessment, engine: Engine, old: Edge, new: Edge) -> Assessment:
+    """The assessment on ``engine``'s map, after an edit that changed only what the verdicts read of one engagement
+    (``tables.same_reach(old, new)``): its transfers there judged again, its hop shown anew, nothing walked."""
+    hop = engine._hop(new)
+    transfers = []
+    for t in assessment.transfers:
+        if any(h.engagement == old.key for h in t.path):
+            path = tuple(hop if h.engagement == old.key else h for h in t.path)
+            if path[-1] is hop:
+                onward = len(path) > 1
+                verdict, status = engine.verdict(t.regime, t.destination, new, category_bits(t.data_categories), onward)
+                t = replace(
+                    t,
+                    path=path,
+                    basis=verdict.basis,
+                    basis_reference=verdict.basis_reference,
+                    status=status,
+                    findings=verdict.findings,
+                )
+            else:
+                t = replace(t, path=path)
+        transfers.append(t)
+    documents = map_document_findings(engine.tables, engine.kb, engine.day)
+    findings = distinct_findings([*documents, *(f for t in transfers for f in t.findings)])
+    return Assessment(as_of=assessment.as_of, transfers=tuple(transfers), findings=findings)

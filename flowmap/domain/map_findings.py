@@ -63,7 +63,8 @@ class MapFindings:
     def __init__(self, engine: Engine, clients: Iterable[str] | None = None) -> None:
         self.engine = engine
         self.reach: Counter[VerdictKey] = Counter()
-        self._findings: dict[VerdictKey, tuple[Finding, ...]] = {}
+        self._findings: dict[VerdictKey, tuple[Finding, ...]] = {}  # of every verdict some client meets
+        self._by_edge: dict[Edge, set[VerdictKey]] = {}
         self._by_subject: dict[str, set[Finding]] = {}
         self._refs: Counter[Finding] = Counter()  # how many verdicts give each finding
         changed: set[str] = set()
@@ -75,13 +76,28 @@ class MapFindings:
         self.view = self._view(changed=None)
 
     def advance(
-        self, tables: MapTables, affected: Iterable[str], changed_organizations: frozenset[str] = frozenset()
+        self,
+        tables: MapTables,
+        affected: Iterable[str],
+        changed_organizations: frozenset[str] = frozenset(),
+        retermed: tuple[Edge, Edge] | None = None,
     ) -> FindingsView:
         """Moves to ``tables``, a map derived from this one where only ``affected`` clients' walks can differ and
-        only ``changed_organizations`` were edited (their incoming verdicts are judged again)."""
+        only ``changed_organizations`` were edited (their incoming verdicts are judged again). ``retermed``: the
+        edit changed only what the verdicts read of one engagement (``same_reach``), so no client is walked again:
+        its verdicts are judged anew for the same clients."""
         old = self.engine
         new = self.engine = Engine(tables, old.day, old.kb, old.max_depth)
         changed: set[str] = set()
+        if retermed is not None:
+            was, now = retermed
+            for key in list(self._by_edge.get(was, ())):
+                count = self.reach.pop(key)
+                self._remove(key, changed)
+                moved = (key[0], key[1], now, key[3], key[4])
+                self.reach[moved] = count
+                self._add(moved, changed)
+            affected = ()
         for client in affected:
             before, after = reached(old, client), reached(new, client)
             for key in before - after:
@@ -103,6 +119,7 @@ class MapFindings:
     def _add(self, key: VerdictKey, changed: set[str]) -> None:
         verdict, _ = self.engine.verdict(*key)
         self._findings[key] = verdict.findings
+        self._by_edge.setdefault(key[2], set()).add(key)
         for f in verdict.findings:
             self._refs[f] += 1
             if self._refs[f] == 1:
@@ -110,6 +127,10 @@ class MapFindings:
                 changed.add(f.subject)
 
     def _remove(self, key: VerdictKey, changed: set[str]) -> None:
+        keys = self._by_edge[key[2]]
+        keys.remove(key)
+        if not keys:
+            del self._by_edge[key[2]]
         for f in self._findings.pop(key):
             self._refs[f] -= 1
             if not self._refs[f]:

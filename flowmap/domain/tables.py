@@ -151,6 +151,22 @@ class Edge:
     documents: tuple[str, ...]  # the documents its evidence cites
 
 
+def same_reach(a: Edge, b: Edge) -> bool:
+    """Whether two versions of an engagement carry data alike: every walk through one goes through the other, to
+    the same destinations. Then an edit (a TIA, a mechanism, evidence) changes only what the verdicts read."""
+    return (
+        a.exporter == b.exporter
+        and a.importer == b.importer
+        and a.role is b.role
+        and a.categories == b.categories
+        and a.regime == b.regime
+        and a.valid_from == b.valid_from
+        and a.valid_to == b.valid_to
+        and a.countries == b.countries
+        and a.location_scope is b.location_scope
+    )
+
+
 class _Interner:
     """Equal values share one object: a million engagements have a few hundred distinct country lists."""
 

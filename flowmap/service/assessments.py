@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flowmap.domain.assess import Engine, assess
+from flowmap.domain.assess import Engine, assess, rejudged
 from flowmap.domain.document_rules import map_document_findings
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.map_findings import FindingsView, MapFindings
@@ -30,6 +30,7 @@ CACHE_SIZE = 8192  # one client's assessments (every client of a 110k-engagement
 WHOLE_CACHE_SIZE = 4  # whole-map assessments, composed of the clients' ones
 FINDINGS_DAYS = 4  # days whose findings are kept and patched
 FINDINGS_REVISIONS = 8  # recent revisions whose findings a request may still ask for
+PATCH_DEPTH = 16  # edits a client's assessment is patched over before it is computed afresh (each holds its map)
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,14 @@ class Assessor:
     def __init__(self, kb: KnowledgeBase, max_depth: int) -> None:
         self.kb = kb
         self.max_depth = max_depth
-        self._cache: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment]] = OrderedDict()
-        self._whole: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment]] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment] | _Patch] = OrderedDict()
+        self._whole: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment] | _Patch] = OrderedDict()
         self._findings: OrderedDict[date, _Findings] = OrderedDict()
         self.computed = 0
-        self.carried = 0
+        self.carried = 0  # assessments carried over an edit that could not touch them
+        self.rejudged = 0  # assessments patched after an edit of what one engagement's verdicts read
         self.built = 0  # the map's findings judged from scratch
-        self.patched = 0  # edits patched into them  # assessments carried over an edit that could not touch them
+        self.patched = 0  # edits patched into them
 
     def _compute(self, snapshot: MapSnapshot, key: AssessmentKey) -> Assessment:
         self.computed += 1
@@ -58,18 +60,36 @@ class Assessor:
 
     def follow(self, before: MapSnapshot, after: MapSnapshot) -> None:
         """An edit of this process derived ``after`` from ``before`` (``SnapshotCache.on_derived``): the unaffected
-        clients' answers are still right, so they are filed under the new revision too, and each day's findings
+        clients' answers are still right, so they are filed under the new revision too; after an edit of what
+        verdicts read (``MapSnapshot.retermed``) the affected ones are patched when next asked; each day's findings
         are patched (in the background, in order; a request for them waits)."""
-        for (revision, key), future in list(self._cache.items()):
-            if revision == before.revision and _succeeded(future) and key.client not in after.affected:
-                self._cache[(after.revision, key)] = future
+        for (revision, key), entry in list(self._cache.items()):
+            if revision != before.revision or (isinstance(entry, asyncio.Future) and not _succeeded(entry)):
+                continue
+            if key.client not in after.affected:
+                self._cache[(after.revision, key)] = entry
                 self.carried += 1
+            elif after.retermed is not None and (not isinstance(entry, _Patch) or entry.depth < PATCH_DEPTH):
+                self._cache[(after.revision, key)] = _Patch(entry, after, key)
         self._trim(self._cache, CACHE_SIZE)
         for findings in self._findings.values():
             self.patched += findings.follow(before, after)
 
+    async def _patched(self, patch: _Patch, previous: asyncio.Future[Assessment] | _Patch) -> Assessment:
+        """The assessment before the edit, patched (``rejudged``); computed afresh if that one failed."""
+        before = previous.start(self) if isinstance(previous, _Patch) else previous
+        after = patch.after
+        try:
+            old = await asyncio.shield(before)
+        except Exception:
+            return await asyncio.to_thread(self._compute, after, patch.key)
+        assert after.retermed is not None
+        engine = Engine(after.tables, patch.key.day, self.kb, self.max_depth)
+        self.rejudged += 1
+        return await asyncio.to_thread(rejudged, old, engine, *after.retermed)
+
     @staticmethod
-    def _trim(cache: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment]], size: int) -> None:
+    def _trim(cache: OrderedDict[tuple[int, AssessmentKey], asyncio.Future[Assessment] | _Patch], size: int) -> None:
         while len(cache) > size:
             cache.popitem(last=False)
 
@@ -77,7 +97,8 @@ class Assessor:
         """Concurrent callers for the same key share one computation."""
         cache, size = (self._cache, CACHE_SIZE) if key.client else (self._whole, WHOLE_CACHE_SIZE)
         slot = (snapshot.revision, key)
-        future = cache.get(slot)
+        entry = cache.get(slot)
+        future = entry.start(self) if isinstance(entry, _Patch) else entry
         if future is None:
             if key.client:
                 future = asyncio.ensure_future(asyncio.to_thread(self._compute, snapshot, key))
@@ -139,6 +160,22 @@ class Assessor:
         )
 
 
+class _Patch:
+    """A client's assessment after an edit of what verdicts read, from the one before it: patched when first asked
+    (most clients are not asked about between two edits), then kept as its future."""
+
+    def __init__(self, previous: asyncio.Future[Assessment] | _Patch, after: MapSnapshot, key: AssessmentKey) -> None:
+        self.previous, self.after, self.key = previous, after, key
+        self.depth: int = previous.depth + 1 if isinstance(previous, _Patch) else 1
+        self.future: asyncio.Future[Assessment] | None = None
+
+    def start(self, assessor: Assessor) -> asyncio.Future[Assessment]:
+        if self.future is None:
+            self.future = asyncio.ensure_future(assessor._patched(self, self.previous))
+            del self.previous  # the chain behind it is no longer needed once started
+        return self.future
+
+
 def _succeeded(future: asyncio.Future[Any]) -> bool:
     return future.done() and not future.cancelled() and future.exception() is None
 
@@ -176,7 +213,9 @@ class _Findings:
             await asyncio.shield(previous)  # raises if the build or last patch failed: this revision is rebuilt
             assert self.index is not None
             index = self.index
-            return await asyncio.to_thread(index.advance, after.tables, after.affected, after.changed_organizations)
+            return await asyncio.to_thread(
+                index.advance, after.tables, after.affected, after.changed_organizations, after.retermed
+            )
 
         self.latest = after.revision
         future = self._views[after.revision] = asyncio.ensure_future(patch())

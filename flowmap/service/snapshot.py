@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from flowmap.domain.models import Document, Engagement, Organization, Role
-from flowmap.domain.tables import FIRST_HOP_ROLES, Edge, MapTables
+from flowmap.domain.tables import FIRST_HOP_ROLES, Edge, MapTables, same_reach
 from flowmap.store import GraphStore
 
 
@@ -86,6 +86,9 @@ class MapSnapshot:
     derived_from: int | None = None
     affected: frozenset[str] = frozenset()
     changed_organizations: frozenset[str] = frozenset()
+    # An edit that changed only what the verdicts read of one engagement (``same_reach``): the edge before and after.
+    # No walk changes: answers are patched where they show that engagement, not computed again.
+    retermed: tuple[Edge, Edge] | None = None
 
     def version(self, engagement: str) -> int:
         return self.versions.get(engagement, 0)
@@ -97,10 +100,15 @@ class MapSnapshot:
         old = t.edge_by_key.get(engagement.key)
         details = _Details(root, {**(self.details.edited if self.details else {}), engagement.key: engagement})
         tables = t.with_engagement(engagement, details)
-        touched = frozenset({engagement.exporter, *([old.exporter] if old is not None else [])})
-        affected = frozenset(upstream_clients(t, touched) | upstream_clients(tables, touched))
+        exporters = frozenset({engagement.exporter, *([old.exporter] if old is not None else [])})
+        if engagement.role is not Role.P2P and (old is None or old.role is not Role.P2P):
+            affected = exporters  # a controller's own engagement: only its own walk starts there
+        else:  # a processor's onward engagement: every walk that reaches the processor may pass it
+            affected = frozenset(upstream_clients(t, exporters) | upstream_clients(tables, exporters))
         versions = {**self.versions, engagement.key: version}
-        return MapSnapshot(revision, tables, versions, details, self.revision, affected)
+        new = tables.edge_by_key[engagement.key]
+        retermed = (old, new) if old is not None and same_reach(old, new) else None
+        return MapSnapshot(revision, tables, versions, details, self.revision, affected, retermed=retermed)
 
     def with_organization(
         self, revision: int, organization: Organization, documents: Sequence[Document] = ()

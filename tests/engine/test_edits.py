@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.ecosystem import SYNTHETIC_DOCUMENT, Size, read_bulk, write_bulk
-from flowmap.domain.assess import Engine, assess
+from flowmap.domain.assess import Engine, assess, rejudged
 from flowmap.domain.document_rules import map_document_findings
 from flowmap.domain.law import KnowledgeBase
 from flowmap.domain.map_findings import MapFindings
@@ -142,6 +142,7 @@ def test_a_derived_map_is_the_edited_map_built_fresh(flow_map: FlowMap, kb: Know
     start = MapTables.from_map(flow_map)
     start.on(DAY).clients()  # a day view to carry over
     map_document_findings(start, kb, DAY)  # and a tally to patch
+    previous, retermed = start, 0
     for m, snapshot in _edits(flow_map, seed, start):
         fresh = MapTables.from_map(m)
         derived = snapshot.tables
@@ -149,6 +150,14 @@ def test_a_derived_map_is_the_edited_map_built_fresh(flow_map: FlowMap, kb: Know
         assert [derived.model(e) for e in derived.edges] == [fresh.model(e) for e in fresh.edges]
         assert map_document_findings(derived, kb, DAY) == map_document_findings(fresh, kb, DAY)
         assert assess(derived, DAY, kb).to_json() == assess(fresh, DAY, kb).to_json()
+        if snapshot.retermed is not None:  # the clients' assessments patched, not walked: as if computed afresh
+            engine = Engine(derived, DAY, kb)
+            for client in snapshot.affected:
+                patched = rejudged(assess(previous, DAY, kb, clients=[client]), engine, *snapshot.retermed)
+                assert patched.to_json() == assess(fresh, DAY, kb, clients=[client]).to_json()
+            retermed += 1
+        previous = derived
+    assert retermed >= 5
 
 
 @pytest.mark.parametrize("seed", [3, 4])
@@ -157,7 +166,7 @@ def test_the_maps_findings_patched_per_edit_are_the_whole_maps(flow_map: FlowMap
     assert index.view.all == assess(MapTables.from_map(flow_map), DAY, kb).findings
     patched = 0
     for m, snapshot in _edits(flow_map, seed):
-        view = index.advance(snapshot.tables, snapshot.affected, snapshot.changed_organizations)
+        view = index.advance(snapshot.tables, snapshot.affected, snapshot.changed_organizations, snapshot.retermed)
         whole = assess(MapTables.from_map(m), DAY, kb).findings
         assert view.all == whole
         subjects = {f.subject for f in whole[::7]}
@@ -171,9 +180,11 @@ def test_a_view_does_not_change_after_the_next_edit(flow_map: FlowMap, kb: Knowl
     edits = list(_edits(flow_map, 5))
     views = [index.view]
     for _, snapshot in edits[:10]:
-        views.append(index.advance(snapshot.tables, snapshot.affected, snapshot.changed_organizations))
+        views.append(
+            index.advance(snapshot.tables, snapshot.affected, snapshot.changed_organizations, snapshot.retermed)
+        )
     frozen = [{s: set(found) for s, found in v.by_subject.items()} for v in views]
     for _, snapshot in edits[10:]:
-        index.advance(snapshot.tables, snapshot.affected, snapshot.changed_organizations)
+        index.advance(snapshot.tables, snapshot.affected, snapshot.changed_organizations, snapshot.retermed)
     assert [{s: set(found) for s, found in v.by_subject.items()} for v in views] == frozen
     assert frozen[0] != {s: set(found) for s, found in index.view.by_subject.items()}  # the edits changed some

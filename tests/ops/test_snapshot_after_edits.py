@@ -49,6 +49,7 @@ async def test_derived_snapshots_answer_as_a_fresh_read(seeded: GraphStore) -> N
         assert snapshots.loads == 1 and snapshots.derived == 5  # never re-read after its own edits
         assessor = api.http._transport.app.state.services.assessor  # type: ignore[attr-defined]
         assert assessor.carried > 0  # some clients' answers were carried over the edits, not judged again
+        assert assessor.rejudged > 0  # the TIA's client patched, not walked again
         assert (assessor.built, assessor.patched) == (1, 5)  # the map's findings judged once, then patched
     async with serve(seeded) as fresh:  # a new app reads the store from scratch
         assert await fresh.data(QUESTIONS) == derived
