@@ -68,8 +68,8 @@ async def test_the_whole_map_is_its_clients_put_together(seeded: GraphStore) -> 
 
 
 async def test_findings_about_one_organization_are_the_whole_maps_filtered(api: Api) -> None:
-    """``findings(organizationId)`` judges only the clients that can reach the organisation: for every organisation
-    of the map the answer must be the whole map's findings filtered to it."""
+    """``findings(organizationId)`` reads only the organisation's subjects of the map's findings index: for every
+    organisation of the map the answer must be the whole map's findings (``assess``) filtered to it."""
     query = "query ($o: ID) { findings(organizationId: $o, first: 100) { totalCount nodes { rule severity subject message } } }"
     orgs = [
         n["id"] for n in (await api.data("{ organizations(first: 100) { nodes { id } } }"))["organizations"]["nodes"]
