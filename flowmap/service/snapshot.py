@@ -4,8 +4,8 @@ Reading the map is a fixed number of round-trips however large the page a client
 revision check that guards the cache is one more: that is what keeps the API free of N+1 queries.
 
 After this process's own single edit the next snapshot is derived in memory (the previous one with that one
-engagement or organisation replaced, ~60 ms at 110k engagements) instead of re-read from the store (~1.5 s); a
-revision written by anyone else is always re-read.
+engagement or organisation replaced, its indexes patched: ~5 ms at 110k engagements) instead of re-read from the
+store (~1.5 s); a revision written by anyone else is always re-read.
 """
 
 from __future__ import annotations
