@@ -8,8 +8,11 @@ server process owns the file; other processes get a clear ``StoreLocked`` or ope
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import shutil
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +25,7 @@ from flowmap.store.queries import Query
 from flowmap.store.schema import Dialect
 
 ENGINE_VERSION = ladybug.__version__
+log = logging.getLogger("flowmap.store")
 T = TypeVar("T")
 
 
@@ -40,6 +44,30 @@ def _open_error(path: Path, exc: Exception) -> Exception:
             "Re-create it with `flowmap seed --reset`, or export it with the version that wrote it."
         )
     return StoreUnavailable(f"Cannot open the embedded store {path}: {text}")
+
+
+def _torn_wal(exc: Exception) -> bool:
+    """LadybugDB's refusals to replay a log: a failed checksum, or a record it cannot read."""
+    text = str(exc).lower()
+    return "wal" in text and "corrupt" in text
+
+
+def _recovered(path: Path, exc: Exception) -> ladybug.Database:
+    """Opens a store whose write-ahead log ends in a torn record: a writer killed mid-transaction (SIGKILL, power
+    loss) leaves one, and its checksum fails. Every transaction committed before it is replayed; the torn one was
+    never committed, so nothing stored is lost (tests/robustness/test_crash_safety.py kills writers to check this).
+    The log is copied aside first, so a log damaged any other way can still be examined."""
+    wal = path.with_name(path.name + ".wal")
+    kept = path.with_name(f"{path.name}.wal.torn-{time.strftime('%Y%m%dT%H%M%S')}")
+    if wal.exists():
+        shutil.copy2(wal, kept)
+    log.warning(
+        "the embedded store's write-ahead log ends in a torn record (%s): replaying the committed transactions "
+        "before it; the log as found is kept at %s",
+        exc,
+        kept if wal.exists() else "(no log file found)",
+    )
+    return ladybug.Database(str(path), throw_on_wal_replay_failure=False)
 
 
 def arrow_values(column: Any) -> list[Any]:
@@ -70,7 +98,12 @@ class EmbeddedExecutor:
             raise StoreUnavailable(f"There is no embedded store at {path} yet: run `flowmap seed` first.")
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = ladybug.Database(str(path), read_only=read_only)
+            try:
+                self._db = ladybug.Database(str(path), read_only=read_only)
+            except RuntimeError as exc:
+                if read_only or not _torn_wal(exc):
+                    raise
+                self._db = _recovered(path, exc)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise _open_error(path, exc) from exc
