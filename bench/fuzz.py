@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 from pathlib import Path
 
+from bench.assessment import machine
 from tests.security.fuzzing import SEED, fuzz_api, fuzz_loaders
 
 RESULTS = Path(__file__).resolve().parent / "results" / "fuzz.json"
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     loaders = fuzz_loaders(args.loader_budget)
     print(f"loaders: {loaders.total} examples, {loaders.unhandled} unhandled, {loaders.seconds:.0f} s")
     result = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": _cpus()},
+        "machine": machine(),
         "seed": SEED,
         "budget": {"api_examples_per_field_and_mode": args.api_budget, "loader_examples": args.loader_budget},
         "api": api.as_dict(),
@@ -43,12 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.out}")
     failed = api.server_errors or api.internal_errors or loaders.unhandled or api.failures or loaders.failures
     return 1 if failed else 0
-
-
-def _cpus() -> int:
-    import os
-
-    return os.cpu_count() or 0
 
 
 if __name__ == "__main__":

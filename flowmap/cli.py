@@ -692,7 +692,7 @@ def stale_evidence_(
     from flowmap.service.evidence import stale_evidence
 
     day = _day(as_of, "--as-of")
-    tables, _, _ = _map_and_law(None)
+    tables = _run(_read_tables(get_settings()))
     rows = stale_evidence(tables, day, days)
     if fmt is Format.JSON:
         body = {"asOf": day.isoformat(), "days": days, "stale": [r.to_json() for r in rows]}

@@ -313,9 +313,7 @@ class MapTables:
         """A shallow copy sharing every index (the caller replaces what changes) with caches of its own; its day
         views start from this map's, but for what ``exporters`` (whose engagements change) send onward."""
         copy = object.__new__(MapTables)
-        copy.__dict__.update(
-            {k: v for k, v in self.__dict__.items() if k not in {"_memo", "_details", "_models", "_days"}}
-        )
+        copy.__dict__.update(self.__dict__)
         copy._fresh_caches(details)
         for day, view in self._days.items():
             copy._days[day] = view.carried_to(copy, exporters)

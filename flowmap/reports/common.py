@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-import pycountry
-
 from flowmap.domain.categories import taxonomy
+from flowmap.domain.countries import all_countries
 from flowmap.domain.law import KnowledgeBase, MechanismKind
 from flowmap.domain.mechanisms import MechanismCode, RegimeCode
 from flowmap.domain.models import DeclaredMechanism, LocationScope, Organization, Retention
@@ -20,7 +19,7 @@ def country_name(code: str | None) -> str:
     """``US`` -> ``United States (US)``; a document for people, not a join key."""
     if code is None:
         return NOT_RECORDED
-    found = pycountry.countries.get(alpha_2=code)
+    found = all_countries().get(code)
     return f"{found.name} ({code})" if found else code
 
 
